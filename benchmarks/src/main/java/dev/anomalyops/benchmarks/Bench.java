@@ -1,0 +1,81 @@
+package dev.anomalyops.benchmarks;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintStream;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code ./bench} entry point: {@code ./bench <runner> [options]}. Each runner is a subcommand that
+ * returns its figures; this class prints them as one compact JSON line, the last line on stdout.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Runs a benchmark runner; the last line on stdout is one JSON object with its figures.",
+        subcommands = {BundleRunner.class, CommandLine.HelpCommand.class})
+public final class Bench implements Runnable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing runner; see ./bench --help");
+    }
+
+    /** A runner: a picocli command whose call returns the JSON figures. */
+    public interface Runner extends Callable<ObjectNode> {}
+
+    /** @return a new, empty JSON object for a runner's figures */
+    public static ObjectNode figures() {
+        return JSON.createObjectNode();
+    }
+
+    /**
+     * Prints a progress line on stderr.
+     *
+     * @param format a {@link String#format} pattern
+     * @param args its arguments
+     */
+    public static void progress(String format, Object... args) {
+        System.err.println(String.format(format, args));
+        System.err.flush();
+    }
+
+    /**
+     * @param args the runner name and its options
+     */
+    public static void main(String[] args) {
+        CommandLine commandLine = new CommandLine(new Bench());
+        PrintStream out = System.out;
+        commandLine.setExecutionStrategy(parseResult -> {
+            CommandLine.ParseResult leaf = parseResult;
+            while (leaf.subcommand() != null) {
+                leaf = leaf.subcommand();
+            }
+            if (CommandLine.printHelpIfRequested(parseResult)) {
+                return 0;
+            }
+            Object command = leaf.commandSpec().userObject();
+            if (!(command instanceof Runner runner)) {
+                return new CommandLine.RunLast().execute(parseResult);
+            }
+            try {
+                ObjectNode result = runner.call();
+                out.println(JSON.writeValueAsString(result));
+                out.flush();
+                return 0;
+            } catch (Exception e) {
+                System.err.println("bench: " + (e.getMessage() != null ? e.getMessage() : e.toString()).replaceAll("\\R", " "));
+                return 1;
+            }
+        });
+        commandLine.setParameterExceptionHandler((ex, a) -> {
+            System.err.println("bench: " + ex.getMessage());
+            return CommandLine.ExitCode.USAGE;
+        });
+        System.exit(commandLine.execute(args));
+    }
+}
