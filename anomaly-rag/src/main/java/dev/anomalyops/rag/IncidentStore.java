@@ -1,6 +1,9 @@
 package dev.anomalyops.rag;
 
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 
 /**
@@ -44,6 +47,20 @@ public interface IncidentStore extends AutoCloseable {
      * @return the incident, if stored
      */
     Optional<Incident> get(String contentHash);
+
+    /**
+     * @param contentHashes content hashes
+     * @return those already stored (ingestion skips embedding them); the default asks {@link #get} for each
+     */
+    default Set<String> existing(Collection<String> contentHashes) {
+        Set<String> out = new HashSet<>();
+        for (String hash : contentHashes) {
+            if (get(hash).isPresent()) {
+                out.add(hash);
+            }
+        }
+        return out;
+    }
 
     /**
      * @param contentHash an incident's content hash

@@ -18,8 +18,8 @@ public final class Text {
     private static final Pattern LIST_MARKER = Pattern.compile("^\\s*(?:[-*•]+|\\d{1,2}[.)]|[a-z][.)]|#{1,6})\\s+");
     private static final Pattern SENTENCE_END = Pattern.compile("(?<=[.!?])\\s+(?=[\\p{Lu}\\d\"'(\\[`*])");
     private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}_][\\p{L}\\p{N}_.\\-/:]*[\\p{L}\\p{N}_]|[\\p{L}\\p{N}_]");
-    private static final Pattern NUMBER = Pattern.compile("(?<![\\p{L}_\\d.])[-+]?\\d+(?:,\\d{3})*(?:\\.\\d+)?(?![\\p{L}_\\d])");
-    private static final Pattern IP = Pattern.compile("\\b\\d{1,3}(?:\\.\\d{1,3}){3}(?::\\d+)?\\b");
+    private static final Pattern PURE_NUMBER = Pattern.compile("\\d+(?:\\.\\d+)?");
+    private static final Pattern GROUPED_DIGITS = Pattern.compile("(\\d),(\\d{3})(?!\\d)");
     private static final Pattern MASK = Pattern.compile(
             "\\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\\b"   // UUID
                     + "|\\b\\d{1,3}(?:\\.\\d{1,3}){3}(?::\\d+)?\\b"                 // IPv4[:port]
@@ -99,27 +99,40 @@ public final class Text {
         if (word.length() <= 4 || !Character.isLetter(word.charAt(word.length() - 1))) {
             return word;
         }
+        String stem = word;
         for (String suffix : new String[] {"ations", "ation", "ing", "ed", "es", "s", "ly"}) {
-            if (word.endsWith(suffix) && word.length() - suffix.length() >= 3) {
-                return word.substring(0, word.length() - suffix.length());
+            if (stem.endsWith(suffix) && stem.length() - suffix.length() >= 3) {
+                stem = stem.substring(0, stem.length() - suffix.length());
+                break;
             }
         }
-        return word;
+        // "cause", "caused" and "causes" all become "caus".
+        return stem.endsWith("e") && stem.length() > 4 ? stem.substring(0, stem.length() - 1) : stem;
     }
 
     /**
-     * Numbers written in the text (list markers excluded), normalised: grouping commas removed and trailing
-     * zeros stripped, so "1,024", "1024" and "1024.0" compare equal.
+     * Numbers written in the text as numbers of their own (list markers excluded; digits inside dates,
+     * times, versions or identifiers are not numbers here, {@link #entities} covers those), normalised:
+     * grouping commas removed and trailing zeros stripped, so "1,024", "1024" and "1024.0" compare equal.
      *
      * @param text any text
      * @return the numbers as plain decimal strings
      */
     public static List<String> numbers(String text) {
         List<String> out = new ArrayList<>();
-        String body = LIST_MARKER.matcher(text).replaceFirst("");
-        Matcher m = NUMBER.matcher(body);
+        for (String token : tokens(LIST_MARKER.matcher(text).replaceFirst(""))) {
+            if (PURE_NUMBER.matcher(token).matches()) {
+                out.add(normalizeNumber(token));
+            }
+        }
+        return out;
+    }
+
+    private static List<String> tokens(String text) {
+        List<String> out = new ArrayList<>();
+        Matcher m = WORD.matcher(GROUPED_DIGITS.matcher(text).replaceAll("$1$2"));
         while (m.find()) {
-            out.add(normalizeNumber(m.group()));
+            out.add(trimTrailingDots(m.group()));
         }
         return out;
     }
@@ -186,14 +199,8 @@ public final class Text {
      */
     public static Set<String> entities(String text) {
         Set<String> out = new LinkedHashSet<>();
-        Matcher ip = IP.matcher(text);
-        while (ip.find()) {
-            out.add(ip.group());
-        }
-        Matcher m = WORD.matcher(text);
-        while (m.find()) {
-            String word = trimTrailingDots(m.group());
-            if (word.isEmpty() || IP.matcher(word).matches()) {
+        for (String word : tokens(text)) {
+            if (word.isEmpty() || PURE_NUMBER.matcher(word).matches()) {
                 continue;
             }
             boolean letters = word.chars().anyMatch(Character::isLetter);
@@ -201,7 +208,7 @@ public final class Text {
             boolean joined = word.indexOf('_') >= 0 || word.indexOf('/') >= 0
                     || (word.indexOf('.') > 0 && letters);
             boolean camel = word.length() > 3 && hasInnerUpperCase(word);
-            if ((letters && digits) || joined || camel) {
+            if (digits || joined || camel) {
                 out.add(word.toLowerCase(Locale.ROOT));
             }
         }

@@ -227,6 +227,16 @@ public final class QdrantIncidentStore implements IncidentStore {
         return new UpsertResult(added, duplicates);
     }
 
+    @Override
+    public Set<String> existing(java.util.Collection<String> contentHashes) {
+        List<String> all = new ArrayList<>(new java.util.LinkedHashSet<>(contentHashes));
+        Set<String> out = new HashSet<>();
+        for (int start = 0; start < all.size(); start += config.upsertBatchSize()) {
+            out.addAll(existing(all.subList(start, Math.min(all.size(), start + config.upsertBatchSize()))));
+        }
+        return out;
+    }
+
     private Set<String> existing(List<String> hashes) {
         List<PointId> ids = hashes.stream().map(QdrantIncidentStore::pointId).toList();
         List<RetrievedPoint> found = call("look up " + ids.size() + " points", client.retrieveAsync(config.collection(), ids,
