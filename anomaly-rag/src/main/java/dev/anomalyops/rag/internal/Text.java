@@ -38,7 +38,7 @@ public final class Text {
             "them", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until",
             "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why",
             "will", "with", "would", "you", "your", "yours", "likely", "probably", "possibly", "appears", "seems",
-            "based", "given", "suggests", "indicates", "due", "which", "within", "without", "per", "via", "s");
+            "based", "given", "suggests", "indicates", "due", "within", "without", "per", "via", "s");
 
     private Text() {}
 

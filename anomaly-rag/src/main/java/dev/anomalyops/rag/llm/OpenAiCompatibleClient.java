@@ -412,6 +412,15 @@ public final class OpenAiCompatibleClient implements AutoCloseable {
             String body = events.drain(config.timeout());
             throw statusFailure(response.statusCode(), body, response.headers().firstValue("Retry-After").orElse(null));
         }
+        String type = response.headers().firstValue("Content-Type").orElse("");
+        if (type.startsWith("application/json")) {
+            // A server that ignores "stream": read the whole answer and hand it over in one piece.
+            Completion whole = completion(parseBody(events.drain(config.timeout())), Duration.ofNanos(System.nanoTime() - start));
+            if (!whole.text().isEmpty()) {
+                onText.accept(whole.text());
+            }
+            return whole;
+        }
         StringBuilder text = new StringBuilder();
         String finish = "stop";
         int promptTokens = 0;
