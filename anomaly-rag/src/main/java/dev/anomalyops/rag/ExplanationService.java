@@ -193,14 +193,16 @@ public final class ExplanationService implements AutoCloseable {
         }
         try {
             executor.execute(() -> {
+                // Cache first, then leave the in-flight map, then complete: a caller that sees the result
+                // and asks again finds it in the cache rather than this finished computation.
                 try {
                     Explanation e = compute(anomaly);
                     cache.put(signature, e);
+                    inFlight.remove(signature, mine);
                     mine.complete(e);
                 } catch (RuntimeException | Error e) {
-                    mine.completeExceptionally(e);
-                } finally {
                     inFlight.remove(signature, mine);
+                    mine.completeExceptionally(e);
                 }
             });
         } catch (RejectedExecutionException e) {
