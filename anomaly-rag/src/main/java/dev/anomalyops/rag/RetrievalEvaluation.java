@@ -57,28 +57,57 @@ public final class RetrievalEvaluation {
      * @return the measures
      */
     public static Result evaluate(List<Labelled> data, Embedder embedder, double queryFraction, int k, long seed) {
+        long start = System.nanoTime();
+        List<float[]> vectors = embedder.embedAll(data.stream().map(Labelled::text).toList());
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Result r = evaluate(data, vectors, queryFraction, k, seed);
+        return new Result(r.k(), r.indexed(), r.queries(), r.precisionAtK(), r.chance(), r.unseenQueries(),
+                r.precisionAtKUnseen(), data.size() / Math.max(seconds, 1e-9));
+    }
+
+    /**
+     * The same evaluation on vectors computed beforehand ({@code embeddingsPerSecond} is NaN).
+     *
+     * @param data labelled texts
+     * @param vectors their embeddings, in the same order
+     * @param queryFraction share of the texts held out as queries, in (0, 1)
+     * @param k neighbours per query
+     * @param seed shuffling seed
+     * @return the measures
+     */
+    public static Result evaluate(List<Labelled> data, List<float[]> vectors, double queryFraction, int k, long seed) {
         if (!(queryFraction > 0 && queryFraction < 1)) {
             throw new IllegalArgumentException("queryFraction must be in (0, 1) but was " + queryFraction);
         }
-        List<Labelled> shuffled = new ArrayList<>(data);
-        Collections.shuffle(shuffled, new Random(seed));
-        int queryCount = (int) Math.round(shuffled.size() * queryFraction);
-        List<Labelled> queries = shuffled.subList(0, queryCount);
+        if (vectors.size() != data.size() || data.isEmpty()) {
+            throw new IllegalArgumentException("expected one vector per text but got " + vectors.size() + " for " + data.size());
+        }
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < data.size(); i++) {
+            order.add(i);
+        }
+        Collections.shuffle(order, new Random(seed));
+        int queryCount = (int) Math.round(order.size() * queryFraction);
+        List<Labelled> queries = new ArrayList<>();
+        List<float[]> queryVectors = new ArrayList<>();
+        List<Labelled> indexed = new ArrayList<>();
+        List<float[]> indexVectors = new ArrayList<>();
+        for (int i = 0; i < order.size(); i++) {
+            int row = order.get(i);
+            (i < queryCount ? queries : indexed).add(data.get(row));
+            (i < queryCount ? queryVectors : indexVectors).add(vectors.get(row));
+        }
         // Every occurrence is indexed, as the incident store keeps repeats that happened at different times
         // (the content hash includes the time).
-        List<Labelled> indexed = new ArrayList<>(shuffled.subList(queryCount, shuffled.size()));
         java.util.Set<String> indexedTexts = new java.util.HashSet<>();
         indexed.forEach(l -> indexedTexts.add(l.text()));
         Map<String, Integer> labelCounts = new HashMap<>();
         indexed.forEach(l -> labelCounts.merge(l.label(), 1, Integer::sum));
-
-        long start = System.nanoTime();
-        List<float[]> indexVectors = embedder.embedAll(indexed.stream().map(Labelled::text).toList());
-        List<float[]> queryVectors = embedder.embedAll(queries.stream().map(Labelled::text).toList());
-        double seconds = (System.nanoTime() - start) / 1e9;
+        double seconds = Double.NaN;
+        int dimension = vectors.get(0).length;
 
         Instant t0 = Instant.EPOCH;
-        try (EmbeddedIncidentStore store = EmbeddedIncidentStore.inMemory(embedder.dimension())) {
+        try (EmbeddedIncidentStore store = EmbeddedIncidentStore.inMemory(dimension)) {
             List<EmbeddedIncident> rows = new ArrayList<>();
             Map<String, String> labelById = new HashMap<>();
             for (int i = 0; i < indexed.size(); i++) {
@@ -107,8 +136,7 @@ public final class RetrievalEvaluation {
             }
             int n = Math.max(1, queries.size());
             return new Result(k, indexed.size(), queries.size(), sum / n, chance / n, unseen,
-                    unseen == 0 ? Double.NaN : unseenSum / unseen,
-                    (indexed.size() + queries.size()) / Math.max(seconds, 1e-9));
+                    unseen == 0 ? Double.NaN : unseenSum / unseen, seconds);
         }
     }
 }
