@@ -186,7 +186,7 @@ public final class GroundingChecker {
         String summary = incidents.isEmpty()
                 ? "No similar past incident was found in the incident history; no cause or resolution is known from"
                         + " past incidents."
-                : incidents.size() + " similar past incidents were found in the incident history.";
+                : summary(incidents);
         wholes.add(new Source("retrieval", summary, Text.contentWords(summary)));
         pieces.add(new Source("retrieval", summary, Set.of()));
 
@@ -217,6 +217,24 @@ public final class GroundingChecker {
             }
             wholes.add(new Source(label, t.toString(), Text.contentWords(t.toString())));
         }
+    }
+
+    /** Facts about the retrieved set as a whole (count, severities, services, time span), which answers summarise. */
+    private static String summary(List<SimilarIncident> incidents) {
+        java.util.Set<String> severities = new java.util.LinkedHashSet<>();
+        java.util.Set<String> services = new java.util.LinkedHashSet<>();
+        java.time.Instant first = null;
+        java.time.Instant last = null;
+        for (SimilarIncident h : incidents) {
+            severities.add(h.incident().severity());
+            services.add(h.incident().service() == null ? "unknown" : h.incident().service());
+            java.time.Instant t = h.incident().occurredAt();
+            first = first == null || t.isBefore(first) ? t : first;
+            last = last == null || t.isAfter(last) ? t : last;
+        }
+        return incidents.size() + " similar past incidents were found in the incident history, with severity "
+                + String.join(", ", severities) + ", affecting service " + String.join(", ", services)
+                + ", which occurred between " + first + " and " + last + ".";
     }
 
     /** Builds a {@link GroundingChecker}; {@link #build()} reports every invalid value at once. */
