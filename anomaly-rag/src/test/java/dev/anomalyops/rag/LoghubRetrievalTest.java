@@ -3,6 +3,7 @@ package dev.anomalyops.rag;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.anomalyops.core.testing.SharedData;
+import dev.anomalyops.rag.evaluation.RetrievalEvaluation;
 import dev.anomalyops.rag.internal.Csv;
 import java.io.BufferedReader;
 import java.nio.charset.StandardCharsets;

@@ -10,7 +10,7 @@ import dev.anomalyops.rag.ExplanationService;
 import dev.anomalyops.rag.GroundingChecker;
 import dev.anomalyops.rag.Incident;
 import dev.anomalyops.rag.IncidentSearch;
-import dev.anomalyops.rag.RetrievalEvaluation;
+import dev.anomalyops.rag.evaluation.RetrievalEvaluation;
 import dev.anomalyops.rag.Retriever;
 import dev.anomalyops.rag.embedding.MiniLmEmbedder;
 import dev.anomalyops.rag.store.EmbeddedIncidentStore;

@@ -1,4 +1,10 @@
-package dev.anomalyops.rag;
+package dev.anomalyops.rag.evaluation;
+
+import dev.anomalyops.rag.EmbeddedIncident;
+import dev.anomalyops.rag.Embedder;
+import dev.anomalyops.rag.Incident;
+import dev.anomalyops.rag.IncidentSearch;
+import dev.anomalyops.rag.SimilarIncident;
 
 import dev.anomalyops.rag.store.EmbeddedIncidentStore;
 import java.time.Instant;
