@@ -1,0 +1,543 @@
+package dev.anomalyops.core.trees;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An XGBoost {@code gbtree} or {@code dart} model compiled for traversal.
+ *
+ * <p>Layout, chosen by measurement (see the scoring benchmarks): all trees' internal nodes share one
+ * {@code int[]} with four ints per node, so a node's feature, threshold and both children sit in one
+ * 16-byte slot of the same cache line. A child reference {@code >= 0} is a node slot; {@code < 0} is
+ * {@code ~leafIndex} into {@code float[] leaves}. Word 0 holds the feature index in its low 28 bits, the
+ * default-left flag in bit 30 and the categorical flag in bit 31; word 1 holds the float threshold's bits (for
+ * a categorical node, the offset of its category bitset in {@code categories}).
+ *
+ * <p>Arithmetic follows XGBoost's CPU predictor: leaf values are float32 and are summed in float, in tree
+ * order, onto the base margin, and the objective's transform runs in float. A value goes left when
+ * {@code value < threshold}; NaN follows the node's default direction; a categorical split sends the listed
+ * categories right and everything else (including invalid categories) left.
+ */
+final class XgboostForest implements TreeEnsemble {
+    private static final int FEATURE_MASK = (1 << 28) - 1;
+    private static final int DEFAULT_LEFT = 1 << 30;
+    private static final int CATEGORICAL = 1 << 31;
+
+    private final int featureCount;
+    private final List<String> featureNames;
+    private final Objective objective;
+    private final int[] nodes;
+    private final float[] leaves;
+    private final int[] roots;
+    private final int[] groups;
+    private final float[] treeWeights;
+    private final boolean weighted;
+    private final boolean hasCategorical;
+    private final int[] categories;
+    private final float[] baseMargins;
+    // Saabas contributions: expected value (float) of every node slot and leaf, computed from covers.
+    private final float[] nodeMeans;
+
+    private XgboostForest(Builder b) {
+        this.featureCount = b.featureCount;
+        this.featureNames = List.copyOf(b.featureNames);
+        this.objective = b.objective;
+        this.nodes = Arrays.copyOf(b.nodes, b.nodeCount * 4);
+        this.leaves = Arrays.copyOf(b.leaves, b.leafCount);
+        this.roots = b.roots.stream().mapToInt(Integer::intValue).toArray();
+        this.groups = b.groups.stream().mapToInt(Integer::intValue).toArray();
+        this.treeWeights = b.treeWeights;
+        this.weighted = b.treeWeights != null;
+        this.hasCategorical = b.hasCategorical;
+        this.categories = b.categories.stream().mapToInt(Integer::intValue).toArray();
+        this.baseMargins = b.baseMargins;
+        this.nodeMeans = Arrays.copyOf(b.nodeMeans, b.nodeCount);
+    }
+
+    @Override
+    public int featureCount() {
+        return featureCount;
+    }
+
+    @Override
+    public List<String> featureNames() {
+        return featureNames;
+    }
+
+    @Override
+    public int treeCount() {
+        return roots.length;
+    }
+
+    @Override
+    public Objective objective() {
+        return objective;
+    }
+
+    @Override
+    public double predict(float[] values, int offset) {
+        if (objective.groups() == 2) {
+            return objective.transform(groupMargin(values, offset, 0), groupMargin(values, offset, 1));
+        }
+        return objective.transform(groupMargin(values, offset, 0));
+    }
+
+    @Override
+    public double margin(float[] values, int offset) {
+        if (objective.groups() == 2) {
+            return (double) groupMargin(values, offset, 1) - groupMargin(values, offset, 0);
+        }
+        return groupMargin(values, offset, 0);
+    }
+
+    @Override
+    public void predict(float[] values, int rows, double[] out) {
+        if (objective.groups() != 1 || weighted || hasCategorical) {
+            for (int r = 0; r < rows; r++) {
+                out[r] = predict(values, r * featureCount);
+            }
+            return;
+        }
+        // Blocks of rows go through each tree in turn: the tree stays in L1 while the block's rows walk it,
+        // which matters once the ensemble outgrows the caches. Float sums live in out[] (exactly, as doubles).
+        float base = baseMargins[0];
+        for (int start = 0; start < rows; start += BLOCK) {
+            int end = Math.min(rows, start + BLOCK);
+            for (int r = start; r < end; r++) {
+                out[r] = base;
+            }
+            for (int t = 0; t < roots.length; t++) {
+                int root = roots[t];
+                for (int r = start; r < end; r++) {
+                    out[r] = (float) out[r] + leaves[~walkNumeric(root, values, r * featureCount)];
+                }
+            }
+            for (int r = start; r < end; r++) {
+                out[r] = objective.transform((float) out[r]);
+            }
+        }
+    }
+
+    private static final int BLOCK = 64;
+
+    private float groupMargin(float[] values, int offset, int group) {
+        float sum = baseMargins[group];
+        boolean single = groups.length == 0;
+        for (int t = 0; t < roots.length; t++) {
+            if (!single && groups[t] != group) {
+                continue;
+            }
+            int leaf = ~(hasCategorical ? walk(roots[t], values, offset) : walkNumeric(roots[t], values, offset));
+            if (weighted) {
+                sum += treeWeights[t] * leaves[leaf];
+            } else {
+                sum += leaves[leaf];
+            }
+        }
+        return sum;
+    }
+
+    /** Numeric splits only: the hot loop. */
+    private int walkNumeric(int node, float[] values, int offset) {
+        int[] n = nodes;
+        while (node >= 0) {
+            int slot = node << 2;
+            int word = n[slot];
+            float x = values[offset + (word & FEATURE_MASK)];
+            float threshold = Float.intBitsToFloat(n[slot + 1]);
+            if (x < threshold) {
+                node = n[slot + 2];
+            } else if (x >= threshold) {
+                node = n[slot + 3];
+            } else {
+                node = (word & DEFAULT_LEFT) != 0 ? n[slot + 2] : n[slot + 3];
+            }
+        }
+        return node;
+    }
+
+    private int walk(int node, float[] values, int offset) {
+        while (node >= 0) {
+            node = next(node, values, offset);
+        }
+        return node;
+    }
+
+    private int next(int node, float[] values, int offset) {
+        int slot = node << 2;
+        int word = nodes[slot];
+        float x = values[offset + (word & FEATURE_MASK)];
+        if (Float.isNaN(x)) {
+            return (word & DEFAULT_LEFT) != 0 ? nodes[slot + 2] : nodes[slot + 3];
+        }
+        if ((word & CATEGORICAL) != 0) {
+            return inCategorySet(nodes[slot + 1], x) ? nodes[slot + 3] : nodes[slot + 2];
+        }
+        return x < Float.intBitsToFloat(nodes[slot + 1]) ? nodes[slot + 2] : nodes[slot + 3];
+    }
+
+    private boolean inCategorySet(int offset, float x) {
+        // XGBoost treats negative, non-integral or too large values as "not in the set" (go left).
+        if (!(x >= 0) || x >= (1 << 24) || x != (int) x) {
+            return false;
+        }
+        int category = (int) x;
+        int words = categories[offset];
+        int word = category >>> 5;
+        return word < words && (categories[offset + 1 + word] & (1 << (category & 31))) != 0;
+    }
+
+    @Override
+    public void contributions(float[] values, int offset, double[] out) {
+        if (out.length < featureCount + 1) {
+            throw new IllegalArgumentException("contributions need " + (featureCount + 1) + " slots but got " + out.length);
+        }
+        Arrays.fill(out, 0, featureCount + 1, 0.0);
+        int group = objective.groups() == 2 ? 1 : 0;
+        for (int t = 0; t < roots.length; t++) {
+            double sign = 1.0;
+            if (objective.groups() == 2) {
+                sign = groups[t] == 1 ? 1.0 : -1.0;
+            }
+            double weight = (weighted ? treeWeights[t] : 1.0) * sign;
+            int node = roots[t];
+            if (node < 0) {
+                out[featureCount] += weight * leaves[~node];
+                continue;
+            }
+            double parentMean = nodeMeans[node];
+            out[featureCount] += weight * parentMean;
+            while (node >= 0) {
+                int feature = nodes[node << 2] & FEATURE_MASK;
+                int child = next(node, values, offset);
+                double childMean = child >= 0 ? nodeMeans[child] : leaves[~child];
+                out[feature] += weight * (childMean - parentMean);
+                parentMean = childMean;
+                node = child;
+            }
+        }
+        if (objective.groups() == 2) {
+            out[featureCount] += (double) baseMargins[1] - baseMargins[0];
+        } else {
+            out[featureCount] += baseMargins[group];
+        }
+    }
+
+    /**
+     * @param document the parsed model file
+     * @param file its name, for messages
+     * @return the compiled model
+     */
+    static XgboostForest compile(Map<String, Object> document, String file) {
+        Documents d = new Documents(file);
+        Map<String, Object> learner = d.object(document, "learner", "$");
+        Map<String, Object> params = d.object(learner, "learner_model_param", "learner");
+        int numClass = d.integer(params, "num_class", "learner.learner_model_param");
+        int numFeature = d.integer(params, "num_feature", "learner.learner_model_param");
+        String numTarget = d.optionalText(params, "num_target", "1");
+        if (!numTarget.equals("1")) {
+            throw d.unsupported("multi-target models (num_target " + numTarget + ") are not supported; train one"
+                    + " model per target");
+        }
+        String objectiveName = d.text(d.object(learner, "objective", "learner"), "name", "learner.objective");
+        Objective objective = Objective.ofXgboost(objectiveName, numClass);
+        if (objective == null) {
+            throw d.unsupported("objective \"" + objectiveName + "\""
+                    + (numClass > 2 ? " with " + numClass + " classes" : "")
+                    + " is not supported; AnomalyOps scores binary classifiers and regressors");
+        }
+        float[] baseScores = parseBaseScore(d.text(params, "base_score", "learner.learner_model_param"), d);
+
+        Map<String, Object> booster = d.object(learner, "gradient_booster", "learner");
+        String boosterName = d.text(booster, "name", "learner.gradient_booster");
+        Map<String, Object> model;
+        float[] weights = null;
+        if (boosterName.equals("gbtree")) {
+            model = d.object(booster, "model", "learner.gradient_booster");
+        } else if (boosterName.equals("dart")) {
+            Map<String, Object> gbtree = d.object(booster, "gbtree", "learner.gradient_booster");
+            model = d.object(gbtree, "model", "learner.gradient_booster.gbtree");
+            double[] drop = d.numbers(booster, "weight_drop", "learner.gradient_booster");
+            weights = new float[drop.length];
+            for (int i = 0; i < drop.length; i++) {
+                weights[i] = (float) drop[i];
+            }
+        } else {
+            throw d.unsupported("booster \"" + boosterName + "\" is not a tree booster; only gbtree and dart are scored");
+        }
+        if (weights == null && model.get("weight_drop") != null) {
+            // XGBoost 3 saves dart models as gbtree with the tree weights inside the model.
+            double[] drop = d.numbers(model, "weight_drop", "learner.gradient_booster.model");
+            boolean allOne = true;
+            for (double w : drop) {
+                allOne &= w == 1.0;
+            }
+            if (!allOne) {
+                weights = new float[drop.length];
+                for (int i = 0; i < drop.length; i++) {
+                    weights[i] = (float) drop[i];
+                }
+            }
+        }
+        List<Object> trees = d.list(model, "trees", "gradient_booster.model");
+        double[] treeInfo = d.optionalNumbers(model, "tree_info", "gradient_booster.model");
+        if (weights != null && weights.length != trees.size()) {
+            throw d.unsupported("dart model has " + trees.size() + " trees but " + weights.length + " weights");
+        }
+
+        Builder b = new Builder(numFeature, objective, weights);
+        Object names = learner.get("feature_names");
+        if (names instanceof List<?> list) {
+            for (Object name : list) {
+                b.featureNames.add(String.valueOf(name));
+            }
+            if (!b.featureNames.isEmpty() && b.featureNames.size() != numFeature) {
+                throw d.unsupported("it names " + b.featureNames.size() + " features but num_feature is " + numFeature);
+            }
+        }
+        int groupCount = objective.groups();
+        b.baseMargins = new float[groupCount];
+        if (baseScores.length == 1) {
+            Arrays.fill(b.baseMargins, objective.baseMargin(baseScores[0]));
+        } else if (baseScores.length == groupCount) {
+            // XGBoost 3 keeps one intercept per class for multi-class models, already in margin space.
+            System.arraycopy(baseScores, 0, b.baseMargins, 0, groupCount);
+        } else {
+            throw d.unsupported("base_score has " + baseScores.length + " values for " + groupCount + " outputs");
+        }
+        for (int t = 0; t < trees.size(); t++) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> tree = (Map<String, Object>) trees.get(t);
+            int group = treeInfo.length > t ? (int) treeInfo[t] : 0;
+            if (group < 0 || group >= groupCount) {
+                throw d.unsupported("tree " + t + " belongs to output group " + group + " of " + groupCount);
+            }
+            b.addTree(tree, t, group, d);
+        }
+        return new XgboostForest(b);
+    }
+
+    /** XGBoost 1.x writes {@code "5E-1"}, XGBoost 3 writes {@code "[5E-1]"} (one value per output). */
+    private static float[] parseBaseScore(String text, Documents d) {
+        String trimmed = text.trim();
+        if (trimmed.startsWith("[") && trimmed.endsWith("]")) {
+            trimmed = trimmed.substring(1, trimmed.length() - 1).trim();
+        }
+        String[] parts = trimmed.split(",");
+        float[] values = new float[parts.length];
+        try {
+            for (int i = 0; i < parts.length; i++) {
+                values[i] = Float.parseFloat(parts[i].trim());
+            }
+        } catch (NumberFormatException e) {
+            throw d.invalid("learner.learner_model_param.base_score", "a number or a list of numbers", text);
+        }
+        return values;
+    }
+
+    /** Collects trees into growing arrays. */
+    private static final class Builder {
+        final int featureCount;
+        final Objective objective;
+        final float[] treeWeights;
+        final List<String> featureNames = new ArrayList<>();
+        int[] nodes = new int[1024];
+        int nodeCount;
+        float[] leaves = new float[256];
+        int leafCount;
+        float[] nodeMeans = new float[256];
+        final List<Integer> roots = new ArrayList<>();
+        final List<Integer> groups = new ArrayList<>();
+        final List<Integer> categories = new ArrayList<>();
+        boolean hasCategorical;
+        float[] baseMargins;
+
+        Builder(int featureCount, Objective objective, float[] treeWeights) {
+            this.featureCount = featureCount;
+            this.objective = objective;
+            this.treeWeights = treeWeights;
+        }
+
+        void addTree(Map<String, Object> tree, int index, int group, Documents d) {
+            String path = "trees[" + index + "]";
+            double[] left = d.numbers(tree, "left_children", path);
+            double[] right = d.numbers(tree, "right_children", path);
+            double[] feature = d.numbers(tree, "split_indices", path);
+            double[] condition = d.numbers(tree, "split_conditions", path);
+            double[] defaultLeft = d.numbers(tree, "default_left", path);
+            double[] splitType = d.optionalNumbers(tree, "split_type", path);
+            double[] cover = d.optionalNumbers(tree, "sum_hessian", path);
+            int n = left.length;
+            if (n == 0 || right.length != n || feature.length != n || condition.length != n || defaultLeft.length != n
+                    || (splitType.length != 0 && splitType.length != n)) {
+                throw d.unsupported(path + " has node arrays of different lengths (left " + left.length + ", right "
+                        + right.length + ", split_indices " + feature.length + ", split_conditions " + condition.length
+                        + ", default_left " + defaultLeft.length + ")");
+            }
+            Map<String, Object> treeParam = d.optionalObject(tree, "tree_param");
+            String leafVector = d.optionalText(treeParam, "size_leaf_vector", "1");
+            if (!leafVector.equals("1") && !leafVector.equals("0")) {
+                throw d.unsupported(path + " has vector leaves (size_leaf_vector " + leafVector + "), a multi-target tree");
+            }
+            int[] catOffsets = categoricalOffsets(tree, n, path, d);
+
+            // Slots: internal nodes get consecutive slots in this tree's order; leaves go to leaves[].
+            int[] ref = new int[n];
+            int internal = 0;
+            for (int i = 0; i < n; i++) {
+                boolean leaf = left[i] == -1;
+                if (!leaf) {
+                    if (left[i] < 0 || left[i] >= n || right[i] < 0 || right[i] >= n) {
+                        throw d.unsupported(path + " node " + i + " has children " + (long) left[i] + " and "
+                                + (long) right[i] + " outside 0.." + (n - 1));
+                    }
+                    if (feature[i] < 0 || feature[i] >= featureCount) {
+                        throw d.unsupported(path + " node " + i + " splits on feature " + (long) feature[i]
+                                + " but the model has " + featureCount + " features");
+                    }
+                    ref[i] = nodeCount + internal++;
+                } else {
+                    ref[i] = ~(leafCount + (i - internal));
+                }
+            }
+            int leafTotal = n - internal;
+            ensureCapacity(nodeCount + internal, leafCount + leafTotal);
+            float[] means = expectedValues(left, right, condition, cover, n);
+            for (int i = 0; i < n; i++) {
+                if (ref[i] < 0) {
+                    leaves[~ref[i]] = (float) condition[i];
+                    continue;
+                }
+                int slot = ref[i] << 2;
+                int word = (int) feature[i];
+                if (defaultLeft[i] != 0) {
+                    word |= DEFAULT_LEFT;
+                }
+                boolean categorical = splitType.length != 0 && splitType[i] == 1;
+                nodes[slot] = word | (categorical ? CATEGORICAL : 0);
+                nodes[slot + 1] = categorical ? catOffsets[i] : Float.floatToRawIntBits((float) condition[i]);
+                nodes[slot + 2] = ref[(int) left[i]];
+                nodes[slot + 3] = ref[(int) right[i]];
+                nodeMeans[ref[i]] = means[i];
+                hasCategorical |= categorical;
+            }
+            checkAcyclic(left, right, n, path, d);
+            nodeCount += internal;
+            leafCount += leafTotal;
+            roots.add(ref[0]);
+            groups.add(group);
+        }
+
+        private int[] categoricalOffsets(Map<String, Object> tree, int n, String path, Documents d) {
+            double[] catNodes = d.optionalNumbers(tree, "categories_nodes", path);
+            int[] offsets = new int[n];
+            if (catNodes.length == 0) {
+                return offsets;
+            }
+            double[] cats = d.optionalNumbers(tree, "categories", path);
+            double[] segments = d.optionalNumbers(tree, "categories_segments", path);
+            double[] sizes = d.optionalNumbers(tree, "categories_sizes", path);
+            if (segments.length != catNodes.length || sizes.length != catNodes.length) {
+                throw d.unsupported(path + " has inconsistent categorical split arrays");
+            }
+            for (int k = 0; k < catNodes.length; k++) {
+                int node = (int) catNodes[k];
+                int begin = (int) segments[k];
+                int size = (int) sizes[k];
+                if (node < 0 || node >= n || begin < 0 || size < 0 || begin + size > cats.length) {
+                    throw d.unsupported(path + " categorical split " + k + " points outside its arrays");
+                }
+                int max = -1;
+                for (int i = begin; i < begin + size; i++) {
+                    max = Math.max(max, (int) cats[i]);
+                }
+                int words = (max >>> 5) + 1;
+                offsets[node] = categories.size();
+                categories.add(words);
+                int[] bits = new int[words];
+                for (int i = begin; i < begin + size; i++) {
+                    int c = (int) cats[i];
+                    if (c < 0) {
+                        throw d.unsupported(path + " has a negative category " + c);
+                    }
+                    bits[c >>> 5] |= 1 << (c & 31);
+                }
+                for (int bitsWord : bits) {
+                    categories.add(bitsWord);
+                }
+            }
+            return offsets;
+        }
+
+        /** Cover-weighted expected value of every node, as XGBoost's FillNodeMeanValues computes it. */
+        private static float[] expectedValues(double[] left, double[] right, double[] condition, double[] cover, int n) {
+            float[] means = new float[n];
+            boolean[] done = new boolean[n];
+            // Children have larger ids than parents in XGBoost trees, but do not rely on it: iterate to a fixpoint.
+            for (int pass = 0; pass < n; pass++) {
+                boolean changed = false;
+                for (int i = n - 1; i >= 0; i--) {
+                    if (done[i]) {
+                        continue;
+                    }
+                    if (left[i] == -1) {
+                        means[i] = (float) condition[i];
+                        done[i] = true;
+                        changed = true;
+                    } else {
+                        int l = (int) left[i];
+                        int r = (int) right[i];
+                        if (l >= 0 && l < n && r >= 0 && r < n && done[l] && done[r]) {
+                            double cl = cover.length == n ? cover[l] : 1.0;
+                            double cr = cover.length == n ? cover[r] : 1.0;
+                            double total = cl + cr;
+                            means[i] = total > 0 ? (float) ((means[l] * cl + means[r] * cr) / total)
+                                    : (float) ((means[l] + means[r]) / 2.0);
+                            done[i] = true;
+                            changed = true;
+                        }
+                    }
+                }
+                if (!changed) {
+                    break;
+                }
+            }
+            return means;
+        }
+
+        private static void checkAcyclic(double[] left, double[] right, int n, String path, Documents d) {
+            // Every node must be reached from the root exactly once, or traversal could loop forever.
+            int[] seen = new int[n];
+            int[] stack = new int[n + 1];
+            int top = 0;
+            stack[top++] = 0;
+            while (top > 0) {
+                int node = stack[--top];
+                if (seen[node]++ > 0) {
+                    throw d.unsupported(path + " is not a tree: node " + node + " is reached twice");
+                }
+                if (left[node] != -1) {
+                    if (top + 2 > stack.length) {
+                        throw d.unsupported(path + " is not a tree: it has more edges than nodes");
+                    }
+                    stack[top++] = (int) left[node];
+                    stack[top++] = (int) right[node];
+                }
+            }
+        }
+
+        private void ensureCapacity(int nodeSlots, int leafSlots) {
+            if (nodeSlots * 4 > nodes.length) {
+                nodes = Arrays.copyOf(nodes, Math.max(nodes.length * 2, nodeSlots * 4));
+            }
+            if (nodeSlots > nodeMeans.length) {
+                nodeMeans = Arrays.copyOf(nodeMeans, Math.max(nodeMeans.length * 2, nodeSlots));
+            }
+            if (leafSlots > leaves.length) {
+                leaves = Arrays.copyOf(leaves, Math.max(leaves.length * 2, leafSlots));
+            }
+        }
+    }
+}
