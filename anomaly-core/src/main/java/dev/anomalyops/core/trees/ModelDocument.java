@@ -2,6 +2,7 @@ package dev.anomalyops.core.trees;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import dev.anomalyops.core.ModelLoadException;
@@ -36,7 +37,9 @@ final class ModelDocument {
      * @return its tree
      */
     static Map<String, Object> readJson(Path file) {
+        // XGBoost writes NaN and Infinity as bare tokens (e.g. the split_conditions of categorical splits).
         JsonFactory factory = JsonFactory.builder()
+                .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
                 .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH)
                         .maxStringLength(1 << 26).maxNumberLength(400).build())
                 .build();
