@@ -41,7 +41,11 @@ def save(name, booster, dmatrix):
 base = {"max_depth": 6, "eta": 0.3, "tree_method": "hist", "nthread": 1, "seed": 3}
 dtrain = xgb.DMatrix(X, label=y, missing=np.nan)
 deval = xgb.DMatrix(E[:, :38], missing=np.nan)
-save("py-binary-logistic", xgb.train({**base, "objective": "binary:logistic"}, dtrain, 100), deval)
+logistic = xgb.train({**base, "objective": "binary:logistic"}, dtrain, 100)
+save("py-binary-logistic", logistic, deval)
+# Saabas attributions (approx_contribs) of the first 500 eval rows: one line per row, features then bias.
+contribs = logistic.predict(xgb.DMatrix(E[:500, :38], missing=np.nan), pred_contribs=True, approx_contribs=True)
+np.savetxt(f"{out_dir}/py-binary-logistic.contribs.csv", contribs.astype(np.float64), fmt="%.9g", delimiter=",")
 save("py-regression-exact", xgb.train({**base, "objective": "reg:squarederror", "tree_method": "exact",
                                        "max_depth": 4}, dtrain, 40), deval)
 save("py-dart", xgb.train({**base, "objective": "binary:logistic", "booster": "dart", "rate_drop": 0.3,

@@ -61,6 +61,9 @@ final class Documents {
                     numbers[i] = d;
                 } else if (item instanceof Boolean b) {
                     numbers[i] = b ? 1 : 0;
+                } else if (item instanceof String text && text.matches("NaN|[+-]?Infinity")) {
+                    // Some JSON writers quote non-finite numbers.
+                    numbers[i] = Double.parseDouble(text);
                 } else {
                     throw invalid(path + "[" + i + "]", "a number", item);
                 }

@@ -1,10 +1,14 @@
 package dev.anomalyops.core.trees;
 
+import dev.anomalyops.core.FeatureContribution;
 import dev.anomalyops.core.InvalidFeatureValueException;
 import dev.anomalyops.core.model.Scaler;
 import dev.anomalyops.core.scoring.FeatureBatch;
 import dev.anomalyops.core.scoring.ModelInfo;
 import dev.anomalyops.core.scoring.Scorer;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -65,6 +69,30 @@ final class TreeScorer implements Scorer {
             return model.predict(buffer, 0);
         }
         return model.predict(row, 0);
+    }
+
+    @Override
+    public List<FeatureContribution> contributions(float[] row) {
+        checkOpen();
+        if (row.length != model.featureCount()) {
+            throw new InvalidFeatureValueException("", "Row has " + row.length + " values but model \"" + info.name()
+                    + "\" expects " + model.featureCount() + " features");
+        }
+        float[] input = row;
+        if (scaler != null) {
+            input = new float[row.length];
+            scaler.apply(row, 0, input, 0);
+        }
+        double[] values = new double[row.length + 1];
+        model.contributions(input, 0, values);
+        List<FeatureContribution> contributions = new ArrayList<>(row.length);
+        for (int i = 0; i < row.length; i++) {
+            if (values[i] != 0.0) {
+                contributions.add(new FeatureContribution(info.schema().feature(i).name(), row[i], values[i]));
+            }
+        }
+        contributions.sort(Comparator.comparingDouble((FeatureContribution c) -> -Math.abs(c.contribution())));
+        return contributions;
     }
 
     private float[] buffer(int size) {

@@ -2,6 +2,7 @@ package dev.anomalyops.scoring.xgboost;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.anomalyops.core.FeatureContribution;
 import dev.anomalyops.core.model.ModelBundle;
 import dev.anomalyops.core.scoring.FeatureBatch;
 import dev.anomalyops.core.scoring.Scorer;
@@ -9,6 +10,7 @@ import dev.anomalyops.core.scoring.ScorerOptions;
 import dev.anomalyops.core.scoring.Scorers;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -58,6 +60,26 @@ class PythonXgboostParityTest {
                 .redirectErrorStream(true).redirectOutput(temp.resolve("python.log").toFile()).start();
         assertThat(python.waitFor(300, TimeUnit.SECONDS)).isTrue();
         assertThat(python.exitValue()).as(Files.readString(temp.resolve("python.log"))).isZero();
+
+        // Feature attributions: ours against XGBoost's approx_contribs (Saabas) on the first 500 rows.
+        ModelBundle logistic = Scorers.load(temp.resolve("py-binary-logistic.json"));
+        try (Scorer scorer = Scorers.open(logistic, ScorerOptions.builder().engine("java").build())) {
+            List<String> lines = Files.readAllLines(temp.resolve("py-binary-logistic.contribs.csv"));
+            double worst = 0;
+            for (int r = 0; r < lines.size(); r++) {
+                String[] expected = lines.get(r).split(",");
+                float[] row = Arrays.copyOfRange(evalBase, r * ParityData.FEATURES, (r + 1) * ParityData.FEATURES);
+                double[] actual = new double[ParityData.FEATURES + 1];
+                for (FeatureContribution c : scorer.contributions(row)) {
+                    actual[scorer.model().schema().requireIndex(c.feature())] = c.contribution();
+                }
+                for (int f = 0; f < ParityData.FEATURES; f++) {
+                    worst = Math.max(worst, Math.abs(actual[f] - Double.parseDouble(expected[f])));
+                }
+            }
+            System.out.printf("attribution py-binary-logistic rows=%d max|java - approx_contribs|=%.3g%n", lines.size(), worst);
+            assertThat(worst).isLessThanOrEqualTo(1e-5);
+        }
 
         for (String name : List.of("py-binary-logistic", "py-regression-exact", "py-dart", "py-categorical")) {
             double[] expected = Files.readAllLines(temp.resolve(name + ".pred.csv")).stream()
