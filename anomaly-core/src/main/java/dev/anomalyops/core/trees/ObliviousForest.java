@@ -100,6 +100,22 @@ final class ObliviousForest implements TreeEnsemble {
     }
 
     @Override
+    public float[] thresholds(int feature) {
+        java.util.TreeSet<Float> values = new java.util.TreeSet<>();
+        for (int s = 0; s < splitFeatures.length; s++) {
+            if (splitFeatures[s] == feature) {
+                values.add(splitBorders[s]);
+            }
+        }
+        float[] out = new float[values.size()];
+        int i = 0;
+        for (float v : values) {
+            out[i++] = v;
+        }
+        return out;
+    }
+
+    @Override
     public void contributions(float[] values, int offset, double[] out) {
         if (out.length < featureCount + 1) {
             throw new IllegalArgumentException("contributions need " + (featureCount + 1) + " slots but got " + out.length);

@@ -73,6 +73,13 @@ public sealed interface TreeEnsemble permits XgboostForest, ObliviousForest {
     double margin(float[] values, int offset);
 
     /**
+     * @param feature a feature index
+     * @return the distinct thresholds the model compares this feature with, ascending (benchmarks and tests use
+     *     them to build rows that exercise every split)
+     */
+    float[] thresholds(int feature);
+
+    /**
      * Splits the margin of one row into per-feature contributions along its decision paths (Saabas'
      * method, the same as XGBoost's {@code pred_contribs} with {@code approx_contribs=True}): each split
      * credits its feature with the change of the expected value from parent to child.

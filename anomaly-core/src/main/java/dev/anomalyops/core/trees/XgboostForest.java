@@ -39,6 +39,17 @@ final class XgboostForest implements TreeEnsemble {
     private final float[] baseMargins;
     // Saabas contributions: expected value (float) of every node slot and leaf, computed from covers.
     private final float[] nodeMeans;
+    // The padded ("complete tree") layout used for prediction when every tree is numeric and at most
+    // MAX_PADDED_DEPTH deep: each tree is stored in heap order (children of i at 2i+1 and 2i+2), two ints per
+    // node (feature word, threshold bits), with shallow leaves pushed down through dummy nodes whose two
+    // subtrees hold the same leaf. Traversal is then a fixed number of branch-free steps per tree, which the
+    // CPU overlaps across trees and rows instead of stalling on mispredicted branches.
+    private final boolean padded;
+    private final int[] padNodes;
+    private final float[] padLeaves;
+    private final int[] padDepth;
+    private final int[] padNodeOffset;
+    private final int[] padLeafOffset;
 
     private XgboostForest(Builder b) {
         this.featureCount = b.featureCount;
@@ -54,7 +65,24 @@ final class XgboostForest implements TreeEnsemble {
         this.categories = b.categories.stream().mapToInt(Integer::intValue).toArray();
         this.baseMargins = b.baseMargins;
         this.nodeMeans = Arrays.copyOf(b.nodeMeans, b.nodeCount);
+        this.padded = b.paddable && b.layout != Layout.POINTERS;
+        this.padNodes = padded ? Arrays.copyOf(b.padNodes, b.padNodeCount) : new int[0];
+        this.padLeaves = padded ? Arrays.copyOf(b.padLeaves, b.padLeafCount) : new float[0];
+        this.padDepth = padded ? b.padDepth.stream().mapToInt(Integer::intValue).toArray() : new int[0];
+        this.padNodeOffset = padded ? b.padNodeOffset.stream().mapToInt(Integer::intValue).toArray() : new int[0];
+        this.padLeafOffset = padded ? b.padLeafOffset.stream().mapToInt(Integer::intValue).toArray() : new int[0];
     }
+
+    /** How trees are laid out for prediction; {@link #AUTO} in production, the others for benchmarks. */
+    enum Layout {
+        /** Padded complete trees when possible, pointer-linked nodes otherwise. */
+        AUTO,
+        /** Always pointer-linked nodes. */
+        POINTERS
+    }
+
+    /** Deepest tree the padded layout accepts: 2^10 leaves per tree. */
+    static final int MAX_PADDED_DEPTH = 10;
 
     @Override
     public int featureCount() {
@@ -78,6 +106,12 @@ final class XgboostForest implements TreeEnsemble {
 
     @Override
     public double predict(float[] values, int offset) {
+        if (padded) {
+            if (objective.groups() == 2) {
+                return objective.transform(paddedMargin(values, offset, 0), paddedMargin(values, offset, 1));
+            }
+            return objective.transform(paddedMargin(values, offset, -1));
+        }
         if (objective.groups() == 2) {
             return objective.transform(groupMargin(values, offset, 0), groupMargin(values, offset, 1));
         }
@@ -86,6 +120,12 @@ final class XgboostForest implements TreeEnsemble {
 
     @Override
     public double margin(float[] values, int offset) {
+        if (padded) {
+            if (objective.groups() == 2) {
+                return (double) paddedMargin(values, offset, 1) - paddedMargin(values, offset, 0);
+            }
+            return paddedMargin(values, offset, -1);
+        }
         if (objective.groups() == 2) {
             return (double) groupMargin(values, offset, 1) - groupMargin(values, offset, 0);
         }
@@ -94,6 +134,17 @@ final class XgboostForest implements TreeEnsemble {
 
     @Override
     public void predict(float[] values, int rows, double[] out) {
+        if (padded && objective.groups() == 1) {
+            if (rows < 4) {
+                // Too few rows to interleave: interleave trees instead, as a single-row call does.
+                for (int r = 0; r < rows; r++) {
+                    out[r] = objective.transform(paddedMargin(values, r * featureCount, -1));
+                }
+            } else {
+                paddedBatch(values, rows, out);
+            }
+            return;
+        }
         if (objective.groups() != 1 || weighted || hasCategorical) {
             for (int r = 0; r < rows; r++) {
                 out[r] = predict(values, r * featureCount);
@@ -121,6 +172,125 @@ final class XgboostForest implements TreeEnsemble {
     }
 
     private static final int BLOCK = 64;
+
+    /** Sum of the padded trees of one output group ({@code -1}: all trees) onto the base margin. */
+    private float paddedMargin(float[] values, int offset, int group) {
+        float sum = baseMargins[Math.max(group, 0)];
+        int[] n = padNodes;
+        int t = 0;
+        if (group < 0) {
+            // Four trees at a time: independent chains the CPU overlaps. Leaves are still added in tree order.
+            for (; t + 3 < padDepth.length; t += 4) {
+                int d0 = padDepth[t];
+                int d1 = padDepth[t + 1];
+                int d2 = padDepth[t + 2];
+                int d3 = padDepth[t + 3];
+                if (d0 != d1 || d0 != d2 || d0 != d3) {
+                    break;
+                }
+                int b0 = padNodeOffset[t];
+                int b1 = padNodeOffset[t + 1];
+                int b2 = padNodeOffset[t + 2];
+                int b3 = padNodeOffset[t + 3];
+                int i0 = 0;
+                int i1 = 0;
+                int i2 = 0;
+                int i3 = 0;
+                for (int level = 0; level < d0; level++) {
+                    i0 = step(n, b0, i0, values, offset);
+                    i1 = step(n, b1, i1, values, offset);
+                    i2 = step(n, b2, i2, values, offset);
+                    i3 = step(n, b3, i3, values, offset);
+                }
+                int bottom = (1 << d0) - 1;
+                sum += padLeaves[padLeafOffset[t] + i0 - bottom];
+                sum += padLeaves[padLeafOffset[t + 1] + i1 - bottom];
+                sum += padLeaves[padLeafOffset[t + 2] + i2 - bottom];
+                sum += padLeaves[padLeafOffset[t + 3] + i3 - bottom];
+            }
+        }
+        for (; t < padDepth.length; t++) {
+            if (group >= 0 && groups[t] != group) {
+                continue;
+            }
+            int base = padNodeOffset[t];
+            int depth = padDepth[t];
+            int i = 0;
+            for (int level = 0; level < depth; level++) {
+                i = step(n, base, i, values, offset);
+            }
+            sum += padLeaves[padLeafOffset[t] + i - ((1 << depth) - 1)];
+        }
+        return sum;
+    }
+
+    /**
+     * One branch-free step down a padded tree: the next heap index. The comparison is done in arithmetic
+     * (measured faster than a conditional, which the JIT may compile to an unpredictable branch):
+     * {@code (x - threshold) + 0f} is negative exactly when {@code x < threshold} for finite thresholds (the
+     * {@code + 0f} turns {@code -0f} into {@code +0f}); NaN is detected from its bits and sent to the node's
+     * default side.
+     */
+    private static int step(int[] n, int base, int i, float[] values, int offset) {
+        int slot = base + (i << 1);
+        int word = n[slot];
+        float x = values[offset + (word & FEATURE_MASK)];
+        int nan = (0x7f800000 - (Float.floatToRawIntBits(x) & 0x7fffffff)) >>> 31;
+        int less = Float.floatToRawIntBits((x - Float.intBitsToFloat(n[slot + 1])) + 0f) >>> 31;
+        int right = ((less ^ 1) & (nan ^ 1)) | (nan & ((word >>> 30) ^ 1));
+        return (i << 1) + 1 + right;
+    }
+
+    private void paddedBatch(float[] values, int rows, double[] out) {
+        // Trees outermost within a block of rows, so a tree stays in L1 while the block walks it; rows go
+        // four at a time, independent dependency chains the CPU overlaps.
+        float base = baseMargins[0];
+        int[] n = padNodes;
+        int f = featureCount;
+        for (int start = 0; start < rows; start += BLOCK) {
+            int end = Math.min(rows, start + BLOCK);
+            for (int r = start; r < end; r++) {
+                out[r] = base;
+            }
+            for (int t = 0; t < padDepth.length; t++) {
+                int nodeBase = padNodeOffset[t];
+                int depth = padDepth[t];
+                int leafBase = padLeafOffset[t] - ((1 << depth) - 1);
+                int r = start;
+                for (; r + 3 < end; r += 4) {
+                    int o0 = r * f;
+                    int o1 = o0 + f;
+                    int o2 = o1 + f;
+                    int o3 = o2 + f;
+                    int i0 = 0;
+                    int i1 = 0;
+                    int i2 = 0;
+                    int i3 = 0;
+                    for (int level = 0; level < depth; level++) {
+                        i0 = step(n, nodeBase, i0, values, o0);
+                        i1 = step(n, nodeBase, i1, values, o1);
+                        i2 = step(n, nodeBase, i2, values, o2);
+                        i3 = step(n, nodeBase, i3, values, o3);
+                    }
+                    out[r] = (float) out[r] + padLeaves[leafBase + i0];
+                    out[r + 1] = (float) out[r + 1] + padLeaves[leafBase + i1];
+                    out[r + 2] = (float) out[r + 2] + padLeaves[leafBase + i2];
+                    out[r + 3] = (float) out[r + 3] + padLeaves[leafBase + i3];
+                }
+                for (; r < end; r++) {
+                    int offset = r * f;
+                    int i = 0;
+                    for (int level = 0; level < depth; level++) {
+                        i = step(n, nodeBase, i, values, offset);
+                    }
+                    out[r] = (float) out[r] + padLeaves[leafBase + i];
+                }
+            }
+            for (int r = start; r < end; r++) {
+                out[r] = objective.transform((float) out[r]);
+            }
+        }
+    }
 
     private float groupMargin(float[] values, int offset, int group) {
         float sum = baseMargins[group];
@@ -190,6 +360,23 @@ final class XgboostForest implements TreeEnsemble {
     }
 
     @Override
+    public float[] thresholds(int feature) {
+        java.util.TreeSet<Float> values = new java.util.TreeSet<>();
+        for (int slot = 0; slot < nodes.length; slot += 4) {
+            int word = nodes[slot];
+            if ((word & CATEGORICAL) == 0 && (word & FEATURE_MASK) == feature) {
+                values.add(Float.intBitsToFloat(nodes[slot + 1]));
+            }
+        }
+        float[] out = new float[values.size()];
+        int i = 0;
+        for (float v : values) {
+            out[i++] = v;
+        }
+        return out;
+    }
+
+    @Override
     public void contributions(float[] values, int offset, double[] out) {
         if (out.length < featureCount + 1) {
             throw new IllegalArgumentException("contributions need " + (featureCount + 1) + " slots but got " + out.length);
@@ -231,6 +418,18 @@ final class XgboostForest implements TreeEnsemble {
      * @return the compiled model
      */
     static XgboostForest compile(Map<String, Object> document, String file) {
+        // A switch for the layout benchmarks only: -Danomalyops.trees.layout=pointers.
+        String layout = System.getProperty("anomalyops.trees.layout", "auto");
+        return compile(document, file, layout.equalsIgnoreCase("pointers") ? Layout.POINTERS : Layout.AUTO);
+    }
+
+    /**
+     * @param document the parsed model file
+     * @param file its name, for messages
+     * @param layout the prediction layout
+     * @return the compiled model
+     */
+    static XgboostForest compile(Map<String, Object> document, String file, Layout layout) {
         Documents d = new Documents(file);
         Map<String, Object> learner = d.object(document, "learner", "$");
         Map<String, Object> params = d.object(learner, "learner_model_param", "learner");
@@ -288,6 +487,7 @@ final class XgboostForest implements TreeEnsemble {
         }
 
         Builder b = new Builder(numFeature, objective, weights);
+        b.layout = layout;
         Object names = learner.get("feature_names");
         if (names instanceof List<?> list) {
             for (Object name : list) {
@@ -353,6 +553,15 @@ final class XgboostForest implements TreeEnsemble {
         final List<Integer> categories = new ArrayList<>();
         boolean hasCategorical;
         float[] baseMargins;
+        Layout layout = Layout.AUTO;
+        boolean paddable = true;
+        int[] padNodes = new int[1024];
+        int padNodeCount;
+        float[] padLeaves = new float[512];
+        int padLeafCount;
+        final List<Integer> padDepth = new ArrayList<>();
+        final List<Integer> padNodeOffset = new ArrayList<>();
+        final List<Integer> padLeafOffset = new ArrayList<>();
 
         Builder(int featureCount, Objective objective, float[] treeWeights) {
             this.featureCount = featureCount;
@@ -424,6 +633,18 @@ final class XgboostForest implements TreeEnsemble {
                 hasCategorical |= categorical;
             }
             checkAcyclic(left, right, n, path, d);
+            boolean numeric = splitType.length == 0 || Arrays.stream(splitType).allMatch(v -> v == 0);
+            int depth = depth(left, right, 0);
+            boolean finite = true;
+            for (int i = 0; i < n; i++) {
+                finite &= left[i] == -1 || Float.isFinite((float) condition[i]);
+            }
+            if (paddable && numeric && finite && depth <= MAX_PADDED_DEPTH) {
+                float weight = treeWeights != null ? treeWeights[index] : 1f;
+                pad(left, right, feature, condition, defaultLeft, depth, weight);
+            } else {
+                paddable = false;
+            }
             nodeCount += internal;
             leafCount += leafTotal;
             roots.add(ref[0]);
@@ -469,6 +690,76 @@ final class XgboostForest implements TreeEnsemble {
                 }
             }
             return offsets;
+        }
+
+        private static int depth(double[] left, double[] right, int node) {
+            // Iterative to stay safe on deep trees: depth-first with an explicit stack of (node, depth).
+            int max = 0;
+            int[] stack = new int[2 * left.length + 2];
+            int top = 0;
+            stack[top++] = node;
+            stack[top++] = 0;
+            while (top > 0) {
+                int level = stack[--top];
+                int current = stack[--top];
+                max = Math.max(max, level);
+                if (left[current] != -1 && top + 4 <= stack.length) {
+                    stack[top++] = (int) left[current];
+                    stack[top++] = level + 1;
+                    stack[top++] = (int) right[current];
+                    stack[top++] = level + 1;
+                }
+            }
+            return max;
+        }
+
+        /** Appends one tree in the padded heap layout; dart weights are folded into the leaves. */
+        private void pad(double[] left, double[] right, double[] feature, double[] condition, double[] defaultLeft,
+                int depth, float weight) {
+            int nodes = (1 << depth) - 1;
+            int leaves = 1 << depth;
+            if ((padNodeCount + 2 * nodes) > padNodes.length) {
+                padNodes = Arrays.copyOf(padNodes, Math.max(padNodes.length * 2, padNodeCount + 2 * nodes));
+            }
+            if (padLeafCount + leaves > padLeaves.length) {
+                padLeaves = Arrays.copyOf(padLeaves, Math.max(padLeaves.length * 2, padLeafCount + leaves));
+            }
+            padDepth.add(depth);
+            padNodeOffset.add(padNodeCount);
+            padLeafOffset.add(padLeafCount);
+            fill(0, 0, 0, depth, left, right, feature, condition, defaultLeft, weight);
+            padNodeCount += 2 * nodes;
+            padLeafCount += leaves;
+        }
+
+        private void fill(int node, int heap, int level, int depth, double[] left, double[] right, double[] feature,
+                double[] condition, double[] defaultLeft, float weight) {
+            if (left[node] == -1) {
+                // A leaf above the bottom: every heap leaf below this position holds its value. The dummy nodes
+                // on the way down keep their zero words (feature 0, threshold 0): both their subtrees agree.
+                float value = weight * (float) condition[node];
+                int span = 1 << (depth - level);
+                int first = (heap - ((1 << level) - 1)) * span;
+                Arrays.fill(padLeaves, padLeafCount + first, padLeafCount + first + span, value);
+                clearDummies(heap, level, depth);
+                return;
+            }
+            int slot = padNodeCount + 2 * heap;
+            padNodes[slot] = (int) feature[node] | (defaultLeft[node] != 0 ? DEFAULT_LEFT : 0);
+            padNodes[slot + 1] = Float.floatToRawIntBits((float) condition[node]);
+            fill((int) left[node], 2 * heap + 1, level + 1, depth, left, right, feature, condition, defaultLeft, weight);
+            fill((int) right[node], 2 * heap + 2, level + 1, depth, left, right, feature, condition, defaultLeft, weight);
+        }
+
+        private void clearDummies(int heap, int level, int depth) {
+            if (level >= depth) {
+                return;
+            }
+            int slot = padNodeCount + 2 * heap;
+            padNodes[slot] = 0;
+            padNodes[slot + 1] = 0;
+            clearDummies(2 * heap + 1, level + 1, depth);
+            clearDummies(2 * heap + 2, level + 1, depth);
         }
 
         /** Cover-weighted expected value of every node, as XGBoost's FillNodeMeanValues computes it. */

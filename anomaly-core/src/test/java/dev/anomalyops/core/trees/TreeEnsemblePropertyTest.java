@@ -21,13 +21,14 @@ import net.jqwik.api.constraints.IntRange;
 class TreeEnsemblePropertyTest {
     private static final int FEATURES = 5;
 
-    @Property(tries = 60)
+    @Property(tries = 120)
     void compiledScorerEqualsTheReferenceEvaluator(@ForAll @IntRange(min = 1, max = 12) int trees,
-            @ForAll @IntRange(min = 1, max = 5) int depth, @ForAll long seed,
+            @ForAll @IntRange(min = 1, max = 5) int depth, @ForAll long seed, @ForAll boolean categorical,
             @ForAll("rows") float[][] rows) throws Exception {
         Path file = Files.createTempFile("random-xgb", ".json");
         try {
-            XgboostJsonModels.write(file, new XgboostJsonModels.Spec(FEATURES, trees, depth, 0.3, "binary:logistic", 0.3f),
+            XgboostJsonModels.write(file, new XgboostJsonModels.Spec(FEATURES, trees, depth,
+                    categorical ? 0.3 : 0.0, "binary:logistic", 0.3f),
                     seed);
             TreeEnsemble model = TreeEnsemble.read(file, ModelFormat.XGBOOST_JSON);
             ReferenceEvaluator reference = new ReferenceEvaluator(file);

@@ -24,8 +24,9 @@ import picocli.CommandLine.Command;
 @Command(name = "anomalyops",
         mixinStandardHelpOptions = true,
         versionProvider = AnomalyOpsCli.Version.class,
-        description = "Anomaly detection for server logs and metrics: bundles, registry, scoring.",
+        description = "Anomaly detection for server logs and metrics: scoring, bundles, registry.",
         subcommands = {
+            ScoreCommand.class,
             BundleCommand.class,
             RegisterCommand.class,
             PromoteCommand.class,
