@@ -100,6 +100,55 @@ final class ObliviousForest implements TreeEnsemble {
     }
 
     @Override
+    public List<BinaryTree> binaryTrees() {
+        List<BinaryTree> trees = new ArrayList<>(depths.length);
+        int split = 0;
+        for (int t = 0; t < depths.length; t++) {
+            int depth = depths[t];
+            int internal = (1 << depth) - 1;
+            int n = internal + (1 << depth);
+            int[] feature = new int[n];
+            float[] threshold = new float[n];
+            int[] left = new int[n];
+            int[] right = new int[n];
+            boolean[] defaultLeft = new boolean[n];
+            double[] value = new double[n];
+            // Heap order: level j tests the tree's j-th split; going right sets bit j of the leaf index.
+            for (int i = 0; i < n; i++) {
+                int level = 31 - Integer.numberOfLeadingZeros(i + 1);
+                if (i < internal) {
+                    int s = split + level;
+                    feature[i] = splitFeatures[s];
+                    threshold[i] = splitBorders[s];
+                    left[i] = 2 * i + 1;
+                    right[i] = 2 * i + 2;
+                    defaultLeft[i] = !nanTrue[s];
+                } else {
+                    left[i] = -1;
+                    right[i] = -1;
+                    int position = i - internal;
+                    int leaf = 0;
+                    for (int bit = 0; bit < depth; bit++) {
+                        // The heap path's first step is its most significant bit; CatBoost's level 0 is bit 0.
+                        if ((position & (1 << (depth - 1 - bit))) != 0) {
+                            leaf |= 1 << bit;
+                        }
+                    }
+                    value[i] = scale * leafValues[leafOffsets[t] + leaf];
+                }
+            }
+            split += depth;
+            trees.add(new BinaryTree(0, false, feature, threshold, left, right, defaultLeft, value, new int[n][]));
+        }
+        return trees;
+    }
+
+    @Override
+    public double[] baseMargins() {
+        return new double[] {bias};
+    }
+
+    @Override
     public float[] thresholds(int feature) {
         java.util.TreeSet<Float> values = new java.util.TreeSet<>();
         for (int s = 0; s < splitFeatures.length; s++) {

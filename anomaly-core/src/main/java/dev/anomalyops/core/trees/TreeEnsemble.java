@@ -73,6 +73,19 @@ public sealed interface TreeEnsemble permits XgboostForest, ObliviousForest {
     double margin(float[] values, int offset);
 
     /**
+     * @return every tree as a plain binary tree, in evaluation order (CatBoost's oblivious trees are expanded
+     *     into complete binary trees), for exporters; prediction equals the objective applied to
+     *     {@link #baseMargins()} plus the sum of each group's tree outputs
+     */
+    List<BinaryTree> binaryTrees();
+
+    /**
+     * @return the margin each output group starts from (one value, or two for two-class softmax models);
+     *     CatBoost's scale is folded into the trees' leaves and its bias is the base margin
+     */
+    double[] baseMargins();
+
+    /**
      * @param feature a feature index
      * @return the distinct thresholds the model compares this feature with, ascending (benchmarks and tests use
      *     them to build rows that exercise every split)

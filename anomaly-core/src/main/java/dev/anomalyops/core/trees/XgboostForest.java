@@ -360,6 +360,79 @@ final class XgboostForest implements TreeEnsemble {
     }
 
     @Override
+    public List<BinaryTree> binaryTrees() {
+        List<BinaryTree> trees = new ArrayList<>(roots.length);
+        for (int t = 0; t < roots.length; t++) {
+            // Number the nodes of tree t depth-first from its root.
+            List<Integer> order = new ArrayList<>();
+            java.util.ArrayDeque<Integer> stack = new java.util.ArrayDeque<>();
+            stack.push(roots[t]);
+            while (!stack.isEmpty()) {
+                int ref = stack.pop();
+                order.add(ref);
+                if (ref >= 0) {
+                    stack.push(nodes[(ref << 2) + 3]);
+                    stack.push(nodes[(ref << 2) + 2]);
+                }
+            }
+            java.util.Map<Integer, Integer> index = new java.util.HashMap<>();
+            for (int i = 0; i < order.size(); i++) {
+                index.put(order.get(i), i);
+            }
+            int n = order.size();
+            int[] feature = new int[n];
+            float[] threshold = new float[n];
+            int[] left = new int[n];
+            int[] right = new int[n];
+            boolean[] defaultLeft = new boolean[n];
+            double[] value = new double[n];
+            int[][] cats = new int[n][];
+            float weight = weighted ? treeWeights[t] : 1f;
+            for (int i = 0; i < n; i++) {
+                int ref = order.get(i);
+                if (ref < 0) {
+                    left[i] = -1;
+                    right[i] = -1;
+                    value[i] = weight * leaves[~ref];
+                    continue;
+                }
+                int slot = ref << 2;
+                int word = nodes[slot];
+                feature[i] = word & FEATURE_MASK;
+                defaultLeft[i] = (word & DEFAULT_LEFT) != 0;
+                left[i] = index.get(nodes[slot + 2]);
+                right[i] = index.get(nodes[slot + 3]);
+                if ((word & CATEGORICAL) != 0) {
+                    int offset = nodes[slot + 1];
+                    List<Integer> members = new ArrayList<>();
+                    for (int w = 0; w < categories[offset]; w++) {
+                        for (int bit = 0; bit < 32; bit++) {
+                            if ((categories[offset + 1 + w] & (1 << bit)) != 0) {
+                                members.add(w * 32 + bit);
+                            }
+                        }
+                    }
+                    cats[i] = members.stream().mapToInt(Integer::intValue).toArray();
+                } else {
+                    threshold[i] = Float.intBitsToFloat(nodes[slot + 1]);
+                }
+            }
+            trees.add(new BinaryTree(groups.length == 0 ? 0 : groups[t], true, feature, threshold, left, right,
+                    defaultLeft, value, cats));
+        }
+        return trees;
+    }
+
+    @Override
+    public double[] baseMargins() {
+        double[] out = new double[baseMargins.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = baseMargins[i];
+        }
+        return out;
+    }
+
+    @Override
     public float[] thresholds(int feature) {
         java.util.TreeSet<Float> values = new java.util.TreeSet<>();
         for (int slot = 0; slot < nodes.length; slot += 4) {
