@@ -147,6 +147,7 @@ public final class MlflowModelRegistry implements ModelRegistry {
     private final ConcurrentMap<String, String> journalRuns = new ConcurrentHashMap<>();
     private final Set<String> ensuredModels = ConcurrentHashMap.newKeySet();
     private volatile @Nullable String experimentId;
+    private volatile boolean aliasEndpointsSeen;
 
     /** A version as MLflow reports it, with the parsed {@link ModelVersion} when it is one of ours. */
     private record Record(String model, int number, String status, String statusMessage, String runId,
@@ -823,6 +824,7 @@ public final class MlflowModelRegistry implements ModelRegistry {
             return null;
         }
         String runId = journal.get();
+        requireAliasEndpoints(model, alias);
         for (int attempt = 0; attempt < MAX_MOVE_ATTEMPTS; attempt++) {
             AliasJournal.Head head = readJournal(runId).getOrDefault(alias, new AliasJournal.Head(0, null));
             AliasState current = head.state();
@@ -929,6 +931,19 @@ public final class MlflowModelRegistry implements ModelRegistry {
                     .put("stage", "None").put("archive_existing_versions", false);
             http.call("POST", "model-versions/transition-stage", NO_QUERY, body, true);
         }
+    }
+
+    /** Checks once, before the first journal entry, that the server can hold the aliases the journal sets. */
+    private void requireAliasEndpoints(String model, String alias) {
+        if (aliasMode != AliasMode.ALIASES || aliasEndpointsSeen) {
+            return;
+        }
+        MlflowHttp.Response probe = http.send("GET", "registered-models/alias",
+                Map.of("name", List.of(model), "alias", List.of(alias)), null, true);
+        if (!probe.ok() && !probe.notFound()) {
+            throw aliasFailure("GET registered-models/alias", probe);
+        }
+        aliasEndpointsSeen = true;
     }
 
     private RuntimeException aliasFailure(String what, MlflowHttp.Response answer) {
@@ -1400,20 +1415,20 @@ public final class MlflowModelRegistry implements ModelRegistry {
             if (user.isBlank()) {
                 problems.add("user must not be blank");
             }
-            String authorization = null;
             if (bearerToken != null && basicUser != null) {
                 problems.add("both a bearer token and basic auth are configured; choose one");
             }
+            if (bearerToken != null && !bearerToken.matches("[\\x21-\\x7e]+")) {
+                problems.add("the bearer token is empty or holds characters an HTTP header cannot carry"
+                        + " (whitespace or non-ASCII)");
+            }
+            if (basicUser != null && (basicUser.isEmpty() || basicUser.contains(":"))) {
+                problems.add("the basic-auth user name must be non-empty and must not contain ':'");
+            }
+            String authorization = null;
             if (bearerToken != null) {
-                if (!bearerToken.matches("[\\x21-\\x7e]+")) {
-                    problems.add("the bearer token is empty or holds characters an HTTP header cannot carry"
-                            + " (whitespace or non-ASCII)");
-                }
                 authorization = "Bearer " + bearerToken;
             } else if (basicUser != null) {
-                if (basicUser.isEmpty() || basicUser.contains(":")) {
-                    problems.add("the basic-auth user name must be non-empty and must not contain ':'");
-                }
                 authorization = "Basic " + Base64.getEncoder().encodeToString((basicUser + ":" + basicPassword)
                         .getBytes(StandardCharsets.UTF_8));
             }
