@@ -250,9 +250,17 @@ public final class MlflowModelRegistry implements ModelRegistry {
             versionTags.put(TAG_SCHEMA, bundle.schema().fingerprint());
             versionTags.put(TAG_REGISTERED_AT, registeredAt.toString());
             versionTags.put(TAG_REGISTRATION, registrationId);
-            Record created = createVersion(model, artifactUri + "/" + MODEL_DIR, runId, versionTags, registrationId,
-                    "AnomalyOps bundle \"" + manifest.name() + "\" " + manifest.version() + " (" + bundle.format().id()
-                            + ", bundle checksum " + bundle.checksum().substring(0, 12) + ")");
+            String text = "AnomalyOps bundle \"" + manifest.name() + "\" " + manifest.version() + " ("
+                    + bundle.format().id() + ", bundle checksum " + bundle.checksum().substring(0, 12) + ")";
+            Record created;
+            try {
+                created = createVersion(model, artifactUri + "/" + MODEL_DIR, runId, versionTags, registrationId, text);
+            } catch (NotFoundException e) {
+                // The registered model was deleted since this client created or saw it: create it again, once.
+                ensuredModels.remove(model);
+                ensureRegisteredModel(model);
+                created = createVersion(model, artifactUri + "/" + MODEL_DIR, runId, versionTags, registrationId, text);
+            }
             Record ready = awaitReady(created);
             ModelVersion version = ready.toModelVersion();
             versionCache.put(cacheKey(model, version.version()), new Known(ready, version));
@@ -381,8 +389,8 @@ public final class MlflowModelRegistry implements ModelRegistry {
                         .put("timestamp", at.toEpochMilli())
                         .put("step", 0);
             }
-            // Parameters are write-once with equal values allowed and metrics are appended by timestamp, so
-            // a repeated batch after a lost answer changes nothing visible: safe to retry.
+            // Safe to repeat after a lost answer: parameters accept their own value again, and the SQL store
+            // skips a metric whose key, value, timestamp and step it already holds.
             http.call("POST", "runs/log-batch", NO_QUERY, body, true);
         }
     }
