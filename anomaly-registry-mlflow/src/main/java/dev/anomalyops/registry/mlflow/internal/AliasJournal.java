@@ -87,9 +87,21 @@ public final class AliasJournal {
      * @param state the new state, or null to delete the alias
      * @param deletedAt when the alias is deleted (used only when {@code state} is null)
      * @param writer the claiming writer's id
-     * @return the parameter value
+     * @return the parameter value, at most {@link MlflowText#MAX_PARAM_VALUE_LENGTH} characters (the oldest
+     *     earlier targets are dropped when a very long history would not fit)
      */
     public static String encode(@Nullable AliasState state, Instant deletedAt, String writer) {
+        String value = encodeWhole(state, deletedAt, writer);
+        // Stay within the shortest parameter value servers accept by dropping the oldest targets first.
+        while (state != null && value.length() > MlflowText.MAX_PARAM_VALUE_LENGTH && !state.history().isEmpty()) {
+            state = new AliasState(state.version(), state.history().subList(0, state.history().size() - 1),
+                    state.updatedAt());
+            value = encodeWhole(state, deletedAt, writer);
+        }
+        return value;
+    }
+
+    private static String encodeWhole(@Nullable AliasState state, Instant deletedAt, String writer) {
         ObjectNode node = MlflowHttp.object();
         if (state == null) {
             node.put("deleted", true);

@@ -12,8 +12,11 @@ public final class MlflowText {
     public static final int MAX_KEY_LENGTH = 250;
     /** Longest model-version tag value MLflow guarantees. */
     public static final int MAX_TAG_VALUE_LENGTH = 5000;
-    /** Longest parameter value current MLflow servers accept. */
-    public static final int MAX_PARAM_VALUE_LENGTH = 6000;
+    /**
+     * Longest parameter value written: what every server with aliases accepts (MLflow 2.3 allowed 500
+     * characters; later releases allow 6000).
+     */
+    public static final int MAX_PARAM_VALUE_LENGTH = 500;
 
     /** MLflow's {@code ^[/\w.\- :]*$} for parameter, metric and tag names (Python's \w is Unicode-aware). */
     private static final Pattern NAME = Pattern.compile("[/\\w.\\- :]+", Pattern.UNICODE_CHARACTER_CLASS);

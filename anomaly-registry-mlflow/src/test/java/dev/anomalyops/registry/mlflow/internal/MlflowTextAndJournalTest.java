@@ -29,7 +29,7 @@ class MlflowTextAndJournalTest {
         assertThat(MlflowText.sanitizeKey("eta (lr)/max")).isEqualTo("eta _lr__max");
         assertThat(MlflowText.sanitizeKey("..")).isEqualTo("_..");
         assertThat(MlflowText.keyProblem(MlflowText.sanitizeKey("x".repeat(300) + "="))).isEmpty();
-        assertThat(MlflowText.truncateParam("v".repeat(7000))).hasSize(6000).endsWith("...");
+        assertThat(MlflowText.truncateParam("v".repeat(7000))).hasSize(500).endsWith("...");
         assertThat(MlflowText.aliasProblem("latest")).isPresent();
         assertThat(MlflowText.aliasProblem("v12")).isPresent();
         assertThat(MlflowText.aliasProblem("v1beta")).isEmpty();
@@ -83,5 +83,12 @@ class MlflowTextAndJournalTest {
         assertThat(AliasJournal.key("champion", 12)).isEqualTo("anomalyops.alias.champion.0000000012");
         JsonNode value = MlflowHttp.mapper().readTree(AliasJournal.encode(new AliasState(3, List.of(1), T), T, "w"));
         assertThat(value.toString()).hasSizeLessThan(120);
+        List<Integer> history = java.util.stream.IntStream.range(0, 50).map(i -> 123_456_789 - i).boxed().toList();
+        String longest = AliasJournal.encode(new AliasState(123_456_790, history, T), T, "0123456789abcdef");
+        assertThat(longest).hasSizeLessThanOrEqualTo(500).contains("[123456789,123456788,");
+        ArrayNode one = MlflowHttp.mapper().createArrayNode();
+        one.addObject().put("key", AliasJournal.key("champion", 1)).put("value", longest);
+        AliasState kept = AliasJournal.read(one, "test").get("champion").state();
+        assertThat(kept.history()).hasSizeBetween(30, 49).isEqualTo(history.subList(0, kept.history().size()));
     }
 }
