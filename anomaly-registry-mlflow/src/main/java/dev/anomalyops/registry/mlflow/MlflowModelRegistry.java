@@ -440,6 +440,12 @@ public final class MlflowModelRegistry implements ModelRegistry {
         ensuredModels.add(model);
     }
 
+    /**
+     * Creates the model version. Creation is not idempotent, so it is never repeated blindly: after a failure
+     * the version is looked up by the registration id only this call knows. It is sent again only when MLflow
+     * itself answered with a transient error (its transaction is over, e.g. the SQL store giving up after
+     * three version-number collisions under heavy concurrency) and the lookup found nothing.
+     */
     private Record createVersion(String model, String source, String runId, Map<String, String> tags,
             String registrationId, String text) {
         ObjectNode body = MlflowHttp.object();
@@ -449,19 +455,37 @@ public final class MlflowModelRegistry implements ModelRegistry {
         body.put("description", text);
         ArrayNode tagArray = body.putArray("tags");
         tags.forEach((key, value) -> tagArray.addObject().put("key", key).put("value", value));
-        try {
-            return parseRecord(http.call("POST", "model-versions/create", NO_QUERY, body, false).path("model_version"));
-        } catch (RetriableException e) {
+        String lookup = "name = '" + model + "' AND " + MlflowText.tagEquals(TAG_REGISTRATION, registrationId)
+                .orElseThrow();
+        for (int attempt = 1; ; attempt++) {
+            RuntimeException failure;
+            boolean answeredByMlflow;
+            try {
+                MlflowHttp.Response answer = http.send("POST", "model-versions/create", NO_QUERY, body, false);
+                if (answer.ok()) {
+                    return parseRecord(answer.json().path("model_version"));
+                }
+                failure = http.failure("POST model-versions/create", answer);
+                answeredByMlflow = !answer.errorCode().isEmpty();
+            } catch (RetriableException e) {
+                failure = e;
+                answeredByMlflow = false;
+            }
+            if (!(failure instanceof RetriableException)) {
+                throw failure;
+            }
             // The answer may have been lost after the version was made: find it by the id only we know.
-            String filter = "name = '" + model + "' AND " + MlflowText.tagEquals(TAG_REGISTRATION, registrationId)
-                    .orElseThrow();
-            List<Record> found = searchRecords(filter, false);
+            List<Record> found = Objects.requireNonNull(searchRecords(lookup, false));
             if (found.size() == 1) {
                 LOG.info("MLflow created version {} of \"{}\" although the request failed: {}", found.get(0).number(),
-                        model, e.getMessage());
+                        model, failure.getMessage());
                 return found.get(0);
             }
-            throw e;
+            if (!answeredByMlflow || attempt >= http.maxAttempts()) {
+                throw failure;
+            }
+            LOG.debug("Creating a version of \"{}\" failed transiently ({}); trying again", model, failure.getMessage());
+            sleep(Math.min(100L << attempt, 2_000));
         }
     }
 
@@ -701,24 +725,20 @@ public final class MlflowModelRegistry implements ModelRegistry {
     public AliasChange setAlias(String model, String alias, int version) {
         requireValidAlias(alias);
         get(model, version);
-        AliasState[] before = new AliasState[1];
-        AliasState after = move(model, alias, true, current -> {
-            before[0] = current;
+        Moved moved = move(model, alias, true, current -> {
             if (current == null) {
                 return new AliasState(version, List.of(), now());
             }
             return current.version() == version ? current : current.movedTo(version, now());
         });
-        return change(model, alias, before[0], Objects.requireNonNull(after));
+        return change(model, alias, moved);
     }
 
     @Override
     public AliasChange rollback(String model, String alias) {
         requireValidAlias(alias);
         ModelManifest.requireName(model);
-        AliasState[] before = new AliasState[1];
-        AliasState after = move(model, alias, true, current -> {
-            before[0] = current;
+        Moved moved = move(model, alias, true, current -> {
             if (current == null) {
                 throw new NotFoundException("Model \"" + model + "\" has no alias \"" + alias + "\" to roll back");
             }
@@ -728,7 +748,7 @@ public final class MlflowModelRegistry implements ModelRegistry {
             }
             return current.rolledBack(now());
         });
-        return change(model, alias, before[0], Objects.requireNonNull(after));
+        return change(model, alias, moved);
     }
 
     @Override
@@ -800,22 +820,32 @@ public final class MlflowModelRegistry implements ModelRegistry {
         return aliases;
     }
 
-    private AliasChange change(String model, String alias, @Nullable AliasState before, AliasState after) {
+    private static AliasChange change(String model, String alias, Moved moved) {
+        AliasState before = moved.before();
+        AliasState after = Objects.requireNonNull(moved.after(), "after");
         return new AliasChange(model, alias, before == null ? OptionalInt.empty() : OptionalInt.of(before.version()),
                 after.version());
     }
+
+    /** An alias's state before and after one move (null: unset or deleted). */
+    private record Moved(@Nullable AliasState before, @Nullable AliasState after) {}
+
+    /** What became of one claim. */
+    private enum Claim { WON, LOST, UNKNOWN }
 
     /**
      * Applies {@code change} to the alias's journal state as one atomic step, then brings the MLflow alias (or
      * stage) in line with the journal.
      *
+     * <p>All claims of one move carry one writer id, so a claim whose answer was lost is recognised when it
+     * turns up later (it is this move's, not a second one), and is never applied twice.
+     *
      * @param required whether a model without a journal is an error (otherwise there is nothing to change)
      * @param change maps the current state (null: unset) to the next (null: deleted); returning its argument
      *     means "no change"; it may run several times when other writers interfere
-     * @return the state after the move
+     * @return the states before and after
      */
-    private @Nullable AliasState move(String model, String alias, boolean required,
-            UnaryOperator<@Nullable AliasState> change) {
+    private Moved move(String model, String alias, boolean required, UnaryOperator<@Nullable AliasState> change) {
         Optional<String> journal = journalRun(model, true);
         if (journal.isEmpty()) {
             if (required) {
@@ -829,34 +859,67 @@ public final class MlflowModelRegistry implements ModelRegistry {
             } catch (NotFoundException e) {
                 // The registered model does not exist either: nothing to delete.
             }
-            return null;
+            return new Moved(null, null);
         }
         String runId = journal.get();
         requireAliasEndpoints(model, alias);
+        String writer = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        long firstSeq = 0;
+        int unknown = 0;
+        RuntimeException lastUnknown = null;
         for (int attempt = 0; attempt < MAX_MOVE_ATTEMPTS; attempt++) {
-            AliasJournal.Head head = readJournal(runId).getOrDefault(alias, new AliasJournal.Head(0, null));
+            JsonNode params = readParams(runId);
+            if (firstSeq > 0) {
+                // An earlier claim of this move whose outcome we could not see may have landed meanwhile.
+                Optional<AliasJournal.Entry> landed = AliasJournal.findWriter(params, alias, writer, firstSeq);
+                if (landed.isPresent()) {
+                    sync(model, alias, runId, landed.get());
+                    return new Moved(AliasJournal.stateBefore(params, alias, landed.get().seq()),
+                            landed.get().state());
+                }
+            }
+            AliasJournal.Head head = AliasJournal.read(params, "MLflow run " + runId)
+                    .getOrDefault(alias, new AliasJournal.Head(0, null));
             AliasState current = head.state();
             AliasState next = change.apply(current);
             if (next == current) {
                 // Nothing to record; still make the MLflow side agree (it may lag behind a crashed writer).
                 sync(model, alias, runId, head.latest());
-                return current;
+                return new Moved(current, current);
             }
-            String writer = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
             AliasJournal.Entry entry = new AliasJournal.Entry(head.highestSeq() + 1, next, writer);
-            if (claim(runId, alias, entry)) {
-                sync(model, alias, runId, entry);
-                return next;
+            firstSeq = firstSeq == 0 ? entry.seq() : firstSeq;
+            try {
+                Claim claim = claim(runId, alias, entry);
+                if (claim == Claim.WON) {
+                    sync(model, alias, runId, entry);
+                    return new Moved(current, next);
+                }
+                if (claim == Claim.LOST) {
+                    LOG.debug("Alias \"{}\" of \"{}\": entry {} was taken by another writer; retrying", alias, model,
+                            entry.seq());
+                    continue;
+                }
+            } catch (RetriableException e) {
+                lastUnknown = e;
             }
-            LOG.debug("Alias \"{}\" of \"{}\": entry {} was taken by another writer; retrying", alias, model,
-                    entry.seq());
+            // Nobody holds the entry and the server failed transiently: read again and claim again (same writer).
+            if (++unknown >= http.maxAttempts()) {
+                throw Objects.requireNonNull(lastUnknown);
+            }
+            sleep(Math.min(50L << unknown, 2_000));
         }
         throw new RetriableException("Could not move alias \"" + alias + "\" of model \"" + model + "\" after "
                 + MAX_MOVE_ATTEMPTS + " attempts; too many concurrent writers");
     }
 
-    /** @return whether this writer took the entry's sequence number */
-    private boolean claim(String runId, String alias, AliasJournal.Entry entry) {
+    /**
+     * Logs the entry as a write-once parameter.
+     *
+     * @return WON when the entry's number holds this writer's claim, LOST when another writer's
+     * @throws RetriableException when nobody holds the number and the server failed transiently
+     */
+    private Claim claim(String runId, String alias, AliasJournal.Entry entry) {
         String key = AliasJournal.key(alias, entry.seq());
         ObjectNode body = MlflowHttp.object().put("run_id", runId).put("key", key)
                 .put("value", AliasJournal.encode(entry.state(), now(), entry.writer()));
@@ -864,7 +927,7 @@ public final class MlflowModelRegistry implements ModelRegistry {
         try {
             MlflowHttp.Response answer = http.send("POST", "runs/log-parameter", NO_QUERY, body, false);
             if (answer.ok()) {
-                return true;
+                return Claim.WON;
             }
             failure = http.failure("POST runs/log-parameter", answer);
         } catch (RetriableException e) {
@@ -876,7 +939,7 @@ public final class MlflowModelRegistry implements ModelRegistry {
         if (holder.isEmpty()) {
             throw failure;
         }
-        return holder.get().map(entry::sameClaim).orElse(false);
+        return holder.get().map(entry::sameClaim).orElse(false) ? Claim.WON : Claim.LOST;
     }
 
     /**

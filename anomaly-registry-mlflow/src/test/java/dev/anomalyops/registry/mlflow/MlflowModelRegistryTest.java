@@ -245,6 +245,66 @@ class MlflowModelRegistryTest {
     }
 
     @Test
+    void createsAVersionAgainOnlyWhenMlflowItselfGaveUp() throws Exception {
+        FakeMlflowServer server = start(FakeMlflowServer.builder());
+        // The SQL store answers INTERNAL_ERROR after three version-number collisions: nothing was created.
+        server.failNext("POST", "model-versions/create", 500, "INTERNAL_ERROR", 2);
+        try (MlflowModelRegistry registry = registry(server).maxAttempts(3).build()) {
+            assertThat(registry.register("cpu", bundle(1), Map.of()).version()).isEqualTo(1);
+            assertThat(server.requests("POST", "model-versions/create")).hasSize(3);
+            // A gateway timeout says nothing about whether MLflow made the version: no blind second request.
+            server.failNextWithBody("POST", "model-versions/create", 504, "text/html", "<h1>Gateway Timeout</h1>", 1);
+            assertThatThrownBy(() -> registry.register("cpu", bundle(2), Map.of()))
+                    .isInstanceOf(dev.anomalyops.core.RetriableException.class).hasMessageContaining("HTTP 504");
+            assertThat(server.requests("POST", "model-versions/create")).hasSize(4);
+            assertThat(registry.versions("cpu")).extracting(ModelVersion::version).containsExactly(1);
+        }
+    }
+
+    @Test
+    void aJournalClaimThatFailedTransientlyIsMadeAgain() throws Exception {
+        FakeMlflowServer server = start(FakeMlflowServer.builder());
+        try (MlflowModelRegistry registry = registry(server).build()) {
+            registry.register("cpu", bundle(1), Map.of());
+            registry.register("cpu", bundle(2), Map.of());
+            registry.setAlias("cpu", Aliases.CHAMPION, 1);
+            server.failNext("POST", "runs/log-parameter", 503, "TEMPORARILY_UNAVAILABLE", 1);
+            AliasChange change = registry.setAlias("cpu", Aliases.CHAMPION, 2);
+            assertThat(change.previous()).hasValue(1);
+            assertThat(change.current()).isEqualTo(2);
+            assertThat(server.requests("POST", "runs/log-parameter")).hasSize(3);
+            assertThat(registry.rollback("cpu", Aliases.CHAMPION).current()).isEqualTo(1);
+            assertThatThrownBy(() -> registry.rollback("cpu", Aliases.CHAMPION)).isInstanceOf(NotFoundException.class);
+        }
+    }
+
+    @Test
+    void aClaimThatLandsLateIsNotAppliedTwice() throws Exception {
+        FakeMlflowServer server = start(FakeMlflowServer.builder());
+        RawClient raw = new RawClient(server.uri());
+        try (MlflowModelRegistry registry = registry(server).build()) {
+            for (int seed = 1; seed <= 3; seed++) {
+                registry.register("cpu", bundle(seed), Map.of());
+                registry.setAlias("cpu", Aliases.CHAMPION, seed);
+            }
+            // The rollback's claim fails without effect, the registry finds nobody holding the entry, and then
+            // the very same request lands after all (as a request stuck in a proxy would) before it reads again.
+            server.failNext("POST", "runs/log-parameter", 503, "TEMPORARILY_UNAVAILABLE", 1);
+            server.beforeNext("POST", "runs/log-parameter", () -> server.beforeNext("GET", "runs/get",
+                    () -> server.beforeNext("GET", "runs/get", () -> {
+                        List<FakeMlflowServer.Request> claims = server.requests("POST", "runs/log-parameter");
+                        raw.post("runs/log-parameter", claims.get(claims.size() - 1).body());
+                    })));
+            AliasChange back = registry.rollback("cpu", Aliases.CHAMPION);
+            assertThat(back.previous()).hasValue(3);
+            assertThat(back.current()).isEqualTo(2);
+            assertThat(registry.resolve("cpu", Aliases.CHAMPION)).map(ModelVersion::version).hasValue(2);
+            assertThat(registry.rollback("cpu", Aliases.CHAMPION).current()).isEqualTo(1);
+            assertThatThrownBy(() -> registry.rollback("cpu", Aliases.CHAMPION)).isInstanceOf(NotFoundException.class);
+        }
+    }
+
+    @Test
     void versionsRegisteredByOtherToolsAreSkippedButKeepTheirNumbers() throws Exception {
         FakeMlflowServer server = start(FakeMlflowServer.builder());
         RawClient raw = new RawClient(server.uri());

@@ -174,6 +174,44 @@ public final class AliasJournal {
         return Optional.empty();
     }
 
+    /**
+     * @param params the parameter array of the journal run
+     * @param alias an alias
+     * @param writer a writer id
+     * @param fromSeq the first sequence number to look at
+     * @return the entry at or above {@code fromSeq} that this writer claimed, if any
+     */
+    public static Optional<Entry> findWriter(JsonNode params, String alias, String writer, long fromSeq) {
+        String prefix = PREFIX + alias + ".";
+        for (JsonNode param : params) {
+            String key = param.path("key").asText("");
+            String digits = key.startsWith(prefix) ? key.substring(prefix.length()) : "";
+            if (digits.matches("[0-9]{1,18}") && Long.parseLong(digits) >= fromSeq) {
+                Entry entry = decode(Long.parseLong(digits), param.path("value").asText(""));
+                if (entry != null && entry.writer().equals(writer)) {
+                    return Optional.of(entry);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * @param params the parameter array of the journal run
+     * @param alias an alias
+     * @param seq a sequence number
+     * @return the state the entry before {@code seq} set, or null when there is none (or it deleted the alias)
+     */
+    public static @Nullable AliasState stateBefore(JsonNode params, String alias, long seq) {
+        for (long previous = seq - 1; previous >= 1; previous--) {
+            Optional<Optional<Entry>> entry = find(params, alias, previous);
+            if (entry.isPresent() && entry.get().isPresent()) {
+                return entry.get().get().state();
+            }
+        }
+        return null;
+    }
+
     private static @Nullable Entry decode(long seq, String value) {
         try {
             JsonNode node = MlflowHttp.mapper().readTree(value);

@@ -87,6 +87,11 @@ public final class MlflowHttp {
         return MAPPER;
     }
 
+    /** @return attempts for idempotent requests */
+    public int maxAttempts() {
+        return maxAttempts;
+    }
+
     /** @return the tracking URI requests go to */
     public URI base() {
         return base;
