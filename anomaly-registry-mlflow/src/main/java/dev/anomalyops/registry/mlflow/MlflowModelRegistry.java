@@ -136,7 +136,8 @@ public final class MlflowModelRegistry implements ModelRegistry {
     private final MlflowHttp http;
     private final String experimentName;
     private final String user;
-    private final Path cacheDirectory;
+    private final @Nullable Path configuredCache;
+    private volatile @Nullable Path cacheDirectory;
     private final Clock clock;
     private final AliasMode aliasMode;
     private final Duration registrationTimeout;
@@ -202,13 +203,26 @@ public final class MlflowModelRegistry implements ModelRegistry {
         this.pageSize = builder.pageSize;
         this.description = authorization == null ? "no credentials"
                 : authorization.startsWith("Bearer ") ? "bearer token" : "basic auth";
-        try {
-            this.cacheDirectory = builder.cacheDirectory != null ? builder.cacheDirectory
-                    : Files.createTempDirectory("anomalyops-mlflow-registry-");
-            Files.createDirectories(cacheDirectory);
-        } catch (IOException e) {
-            throw new StorageException("Cannot create a local cache directory for the MLflow registry: "
-                    + e.getMessage(), e);
+        this.configuredCache = builder.cacheDirectory;
+    }
+
+    /** @return the cache directory, created on first use (registering, listing and aliases need none) */
+    private Path cacheDirectory() {
+        Path directory = cacheDirectory;
+        if (directory != null) {
+            return directory;
+        }
+        synchronized (this) {
+            if (cacheDirectory == null) {
+                try {
+                    cacheDirectory = configuredCache != null ? Files.createDirectories(configuredCache)
+                            : Files.createTempDirectory("anomalyops-mlflow-registry-");
+                } catch (IOException e) {
+                    throw new StorageException("Cannot create a local cache directory for the MLflow registry"
+                            + (configuredCache != null ? " at " + configuredCache : "") + ": " + e.getMessage(), e);
+                }
+            }
+            return Objects.requireNonNull(cacheDirectory);
         }
     }
 
@@ -232,12 +246,20 @@ public final class MlflowModelRegistry implements ModelRegistry {
         ModelManifest manifest = bundle.manifest();
         String registrationId = UUID.randomUUID().toString().replace("-", "");
         Instant registeredAt = now();
-        JsonNode run = createRun(experimentId(), model, bundle, registrationId, registeredAt);
+        JsonNode run;
+        try {
+            run = createRun(experimentId(), model, bundle, registrationId, registeredAt);
+        } catch (NotFoundException e) {
+            // The experiment this client remembered was deleted or purged: find or create it again, once.
+            experimentId = null;
+            run = createRun(experimentId(), model, bundle, registrationId, registeredAt);
+        }
         String runId = run.path("info").path("run_id").asText(run.path("info").path("run_uuid").asText(""));
         String artifactUri = run.path("info").path("artifact_uri").asText("");
         if (runId.isEmpty()) {
             throw new NonRetriableException("MLflow " + http.base() + ": runs/create answered without a run id");
         }
+        boolean versionCreated = false;
         try {
             Location location = locate(artifactUri + "/" + MODEL_DIR);
             logBatches(runId, params(manifest), manifest.metrics(), registeredAt);
@@ -261,6 +283,7 @@ public final class MlflowModelRegistry implements ModelRegistry {
                 ensureRegisteredModel(model);
                 created = createVersion(model, artifactUri + "/" + MODEL_DIR, runId, versionTags, registrationId, text);
             }
+            versionCreated = true;
             Record ready = awaitReady(created);
             ModelVersion version = ready.toModelVersion();
             versionCache.put(cacheKey(model, version.version()), new Known(ready, version));
@@ -268,7 +291,8 @@ public final class MlflowModelRegistry implements ModelRegistry {
             LOG.info("Registered {} in MLflow {} (run {})", version.ref(), http.base(), runId);
             return version;
         } catch (RuntimeException e) {
-            finishRun(runId, "FAILED");
+            // A version that exists but is not READY yet may still become one: its run is complete.
+            finishRun(runId, versionCreated ? "FINISHED" : "FAILED");
             throw e;
         }
     }
@@ -407,16 +431,7 @@ public final class MlflowModelRegistry implements ModelRegistry {
         }
         String yaml = MlmodelFile.yaml(MODEL_DIR, runId, bundle.format().id(), bundle.manifest().modelFile(),
                 ModelBundle.MANIFEST_FILE, bundle.checksum(), UUID.randomUUID().toString().replace("-", ""), at);
-        Path file = cacheDirectory.resolve("MLmodel-" + UUID.randomUUID());
-        try {
-            Files.writeString(file, yaml, StandardCharsets.UTF_8);
-            http.upload(location.origin(), location.path() + "/" + MLMODEL, file);
-        } catch (IOException e) {
-            throw new StorageException("Cannot write a temporary MLmodel file in " + cacheDirectory + ": "
-                    + e.getMessage(), e);
-        } finally {
-            deleteQuietly(file);
-        }
+        http.upload(location.origin(), location.path() + "/" + MLMODEL, yaml.getBytes(StandardCharsets.UTF_8));
     }
 
     private void ensureRegisteredModel(String model) {
@@ -1094,7 +1109,8 @@ public final class MlflowModelRegistry implements ModelRegistry {
     @Override
     public ModelBundle open(ModelVersion version) {
         Objects.requireNonNull(version, "version");
-        Path directory = cacheDirectory.resolve(version.model()).resolve(Integer.toString(version.version()));
+        Path cache = cacheDirectory();
+        Path directory = cache.resolve(version.model()).resolve(Integer.toString(version.version()));
         Optional<ModelBundle> cached = readCached(directory, version);
         if (cached.isPresent()) {
             return cached.get();
@@ -1107,7 +1123,7 @@ public final class MlflowModelRegistry implements ModelRegistry {
                     + version.bundleChecksum());
         }
         Location location = locate(known.record().source());
-        Path staging = cacheDirectory.resolve("download-" + UUID.randomUUID());
+        Path staging = cache.resolve("download-" + UUID.randomUUID());
         BundleLimits limits = BundleLimits.defaults();
         try {
             Files.createDirectories(staging);
@@ -1141,7 +1157,7 @@ public final class MlflowModelRegistry implements ModelRegistry {
             }
             return ModelBundle.read(directory);
         } catch (IOException e) {
-            throw new StorageException("Cannot cache bundle " + version.ref() + " in " + cacheDirectory + ": "
+            throw new StorageException("Cannot cache bundle " + version.ref() + " in " + cache + ": "
                     + e.getMessage(), e);
         } finally {
             deleteTree(staging);
@@ -1382,7 +1398,8 @@ public final class MlflowModelRegistry implements ModelRegistry {
         }
 
         /**
-         * @param directory where opened bundles are cached (default: a new temporary directory)
+         * @param directory where opened bundles are cached (default: a new temporary directory, made when the
+         *     first bundle is opened)
          * @return this builder
          */
         public Builder cacheDirectory(Path directory) {

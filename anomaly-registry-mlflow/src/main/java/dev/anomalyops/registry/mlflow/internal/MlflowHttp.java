@@ -206,16 +206,32 @@ public final class MlflowHttp {
      * @param file the file to send
      */
     public void upload(URI origin, String path, Path file) {
-        URI uri = URI.create(origin + ARTIFACTS + encodePath(path));
-        String what = "PUT artifact " + path;
-        HttpRequest.Builder request;
+        HttpRequest.BodyPublisher body;
         try {
-            request = HttpRequest.newBuilder(uri).timeout(requestTimeout)
-                    .header("Content-Type", "application/octet-stream")
-                    .PUT(HttpRequest.BodyPublishers.ofFile(file));
+            body = HttpRequest.BodyPublishers.ofFile(file);
         } catch (IOException e) {
             throw new StorageException("Cannot read " + file + " to upload it to MLflow: " + e.getMessage(), e);
         }
+        upload(origin, path, body);
+    }
+
+    /**
+     * Uploads bytes through the artifact proxy.
+     *
+     * @param origin scheme, authority and path prefix of the server that proxies artifacts
+     * @param path the artifact path below the proxy root
+     * @param bytes the content
+     */
+    public void upload(URI origin, String path, byte[] bytes) {
+        upload(origin, path, HttpRequest.BodyPublishers.ofByteArray(bytes));
+    }
+
+    private void upload(URI origin, String path, HttpRequest.BodyPublisher body) {
+        URI uri = URI.create(origin + ARTIFACTS + encodePath(path));
+        String what = "PUT artifact " + path;
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(requestTimeout)
+                .header("Content-Type", "application/octet-stream")
+                .PUT(body);
         authorize(request);
         HttpRequest built = request.build();
         for (int attempt = 1; ; attempt++) {
