@@ -7,6 +7,7 @@ import dev.anomalyops.core.scoring.FeatureBatch;
 import dev.anomalyops.train.RowSource;
 import dev.anomalyops.train.internal.IsolationTrees;
 import dev.anomalyops.train.internal.Parallel;
+import dev.anomalyops.train.internal.Quarantine;
 import dev.anomalyops.train.internal.Quantiles;
 import dev.anomalyops.train.internal.TopK;
 import java.util.ArrayList;
@@ -64,7 +65,6 @@ public final class IsolationForest implements AnomalyDetector {
     /** The detector name recorded in bundles. */
     public static final String NAME = "isolation-forest";
     private static final Logger LOG = LoggerFactory.getLogger(IsolationForest.class);
-    private static final int MAX_QUARANTINE_SAMPLES = 20;
 
     private final int trees;
     private final SubsetSize maxSamples;
@@ -166,8 +166,8 @@ public final class IsolationForest implements AnomalyDetector {
         long used = sampler.valid;
         if (used < 2) {
             throw new InputException("Cannot fit an Isolation Forest on " + used + " usable rows (read " + sampler.read
-                    + ", left out " + sampler.quarantined + " with non-finite values); at least 2 are needed"
-                    + (sampler.reasons.isEmpty() ? "" : ", e.g. " + sampler.reasons.get(0)));
+                    + ", left out " + sampler.quarantine.count() + " with non-finite values); at least 2 are needed"
+                    + (sampler.quarantine.count() == 0 ? "" : ", e.g. " + sampler.quarantine.samples().get(0)));
         }
         int samples = (int) Math.min(psi, used);
         int maxDepth = (int) Math.ceil(Math.log(Math.max(samples, 2)) / Math.log(2));
@@ -189,10 +189,11 @@ public final class IsolationForest implements AnomalyDetector {
             threshold = Math.nextUp(cut);
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        FitReport report = new FitReport(sampler.read, used, sampler.quarantined, sampler.reasons, seconds);
-        if (sampler.quarantined > 0) {
+        FitReport report = new FitReport(sampler.read, used, sampler.quarantine.count(), sampler.quarantine.samples(),
+                seconds);
+        if (report.quarantined() > 0) {
             LOG.warn("Left {} of {} rows out of the Isolation Forest fit because of non-finite values, e.g. {}",
-                    sampler.quarantined, sampler.read, sampler.reasons.get(0));
+                    report.quarantined(), report.rowsRead(), report.quarantineSamples().get(0));
         }
         return new IsolationForestModel(schema, forest, contamination, offset, threshold, hyperParameters(samples, k),
                 report, parallel);
@@ -249,7 +250,7 @@ public final class IsolationForest implements AnomalyDetector {
             float[] values = batch.values();
             IsolationForestModel.scoreRows(forest, values, d, n, scores, parallel);
             for (int r = 0; r < n; r++) {
-                ok[r] = allFinite(values, r * d, d);
+                ok[r] = Quarantine.allFinite(values, r * d, d);
             }
             for (int r = 0; r < n; r++) {
                 if (ok[r]) {
@@ -258,16 +259,6 @@ public final class IsolationForest implements AnomalyDetector {
             }
         });
         return Quantiles.upperThreshold(top.descending(), used, fraction);
-    }
-
-    static boolean allFinite(float[] values, int offset, int width) {
-        for (int i = offset; i < offset + width; i++) {
-            float v = values[i];
-            if (v != v || v == Float.POSITIVE_INFINITY || v == Float.NEGATIVE_INFINITY) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** One streaming pass that fills every tree's reservoir (Li's Algorithm L) and counts unusable rows. */
@@ -279,16 +270,16 @@ public final class IsolationForest implements AnomalyDetector {
         final float[][] reservoirs;
         final long[] next;
         final double[] w;
+        final Quarantine quarantine;
         long read;
         long valid;
-        long quarantined;
-        final List<String> reasons = new ArrayList<>();
 
         Sampler(int psi, int[][] subsets, SplittableRandom[] random, FeatureSchema schema) {
             this.psi = psi;
             this.subsets = subsets;
             this.random = random;
             this.schema = schema;
+            this.quarantine = new Quarantine(schema);
             this.reservoirs = new float[subsets.length][];
             for (int t = 0; t < subsets.length; t++) {
                 reservoirs[t] = new float[Math.max(psi, 0) * subsets[t].length];
@@ -306,11 +297,7 @@ public final class IsolationForest implements AnomalyDetector {
             for (int r = 0; r < batch.rows(); r++) {
                 int offset = r * d;
                 read++;
-                if (!allFinite(values, offset, d)) {
-                    quarantined++;
-                    if (reasons.size() < MAX_QUARANTINE_SAMPLES) {
-                        reasons.add("row " + (first + r) + ": " + reason(values, offset, d));
-                    }
+                if (!quarantine.admit(values, offset, first + r)) {
                     continue;
                 }
                 long v = valid++;
@@ -349,19 +336,6 @@ public final class IsolationForest implements AnomalyDetector {
             for (int j = 0; j < subset.length; j++) {
                 reservoir[base + j] = values[offset + subset[j]];
             }
-        }
-
-        private String reason(float[] values, int offset, int d) {
-            for (int i = 0; i < d; i++) {
-                float v = values[offset + i];
-                if (Float.isNaN(v)) {
-                    return "feature \"" + schema.feature(i).name() + "\" is missing (NaN)";
-                }
-                if (Float.isInfinite(v)) {
-                    return "feature \"" + schema.feature(i).name() + "\" is " + (v > 0 ? "+Infinity" : "-Infinity");
-                }
-            }
-            return "non-finite value";
         }
     }
 
