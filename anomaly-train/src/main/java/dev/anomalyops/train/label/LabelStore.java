@@ -1,5 +1,6 @@
 package dev.anomalyops.train.label;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.anomalyops.core.StorageException;
@@ -246,19 +247,23 @@ public final class LabelStore implements AutoCloseable {
     private byte[] encode(List<Label> fresh, String transaction, String description) {
         ByteArrayOutputStream lines = new ByteArrayOutputStream(fresh.size() * 160);
         try {
-            for (Label label : fresh) {
-                ObjectNode node = JsonSupport.mapper().createObjectNode();
-                node.put("type", "label");
-                node.put("txn", transaction);
-                node.put("id", label.id());
-                node.put("label", label.value());
-                node.put("source", label.source().wireName());
-                node.put("who", label.author());
-                node.put("at", label.at().toString());
-                node.put("confidence", label.confidence());
-                node.put("note", label.note());
-                lines.write(JsonSupport.mapper().writeValueAsBytes(node));
-                lines.write('\n');
+            try (JsonGenerator json = JsonSupport.mapper().getFactory().createGenerator(lines)) {
+                json.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
+                json.setRootValueSeparator(null);
+                for (Label label : fresh) {
+                    json.writeStartObject();
+                    json.writeStringField("type", "label");
+                    json.writeStringField("txn", transaction);
+                    json.writeStringField("id", label.id());
+                    json.writeNumberField("label", label.value());
+                    json.writeStringField("source", label.source().wireName());
+                    json.writeStringField("who", label.author());
+                    json.writeStringField("at", label.at().toString());
+                    json.writeNumberField("confidence", label.confidence());
+                    json.writeStringField("note", label.note());
+                    json.writeEndObject();
+                    json.writeRaw('\n');
+                }
             }
             byte[] body = lines.toByteArray();
             ObjectNode commit = JsonSupport.mapper().createObjectNode();
