@@ -48,11 +48,11 @@ class StreamingFitTest {
         if ((long) ROWS * FEATURES * Float.BYTES <= heap) {
             throw new IllegalStateException("the data must be larger than the heap for this test to mean anything");
         }
-        IsolationForestModel forest = IsolationForest.builder().trees(20).contamination(0.01).build().fit(rows);
+        IsolationForestModel forest = IsolationForest.builder().trees(10).contamination(0.01).build().fit(rows);
         double[] scores = forest.scoreAll(rows);
         System.out.println("isolation-forest ok rows=" + forest.fitReport().rowsUsed() + " scored=" + scores.length
                 + " threshold=" + forest.threshold());
-        OneClassSvmModel svm = OneClassSvm.builder().maxSamples(5000).contamination(Contamination.of(0.01)).build()
+        OneClassSvmModel svm = OneClassSvm.builder().maxSamples(2000).contamination(Contamination.of(0.01)).build()
                 .fit(rows);
         System.out.println("one-class-svm ok rows=" + svm.fitReport().rowsUsed() + " threshold=" + svm.threshold()
                 + " heap=" + heap);
