@@ -24,7 +24,7 @@ import picocli.CommandLine.Command;
 @Command(name = "anomalyops",
         mixinStandardHelpOptions = true,
         versionProvider = AnomalyOpsCli.Version.class,
-        description = "Anomaly detection for server logs and metrics: scoring, bundles, registry.",
+        description = "Anomaly detection for server logs and metrics: scoring, bundles, registry, labelling.",
         subcommands = {
             ScoreCommand.class,
             BundleCommand.class,
@@ -32,6 +32,7 @@ import picocli.CommandLine.Command;
             PromoteCommand.class,
             RollbackCommand.class,
             VersionsCommand.class,
+            LabelCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class AnomalyOpsCli implements Runnable {
