@@ -1,0 +1,192 @@
+package dev.anomalyops.features.metrics.internal;
+
+/**
+ * One rolling window over one metric of one instance: Welford moments and monotonic min/max deques over the
+ * metric's shared history ring. Every update is O(1) (the deques amortised), and every {@code length} updates
+ * the moments are recomputed exactly with two passes over the window, so the error of the incremental update
+ * cannot build up over a long series.
+ */
+final class RollingWindow {
+    final int length;
+    final boolean propagate;
+    final int minPeriods;
+    final int meanAt;
+    final int stdAt;
+    final int minAt;
+    final int maxAt;
+    private final boolean wantMin;
+    private final boolean wantMax;
+
+    // Moments of the present values in the window.
+    private int n;
+    private double mean;
+    private double m2;
+    private int sinceAnchor;
+    // Missing steps inside the window (for PROPAGATE).
+    private int missing;
+    // Deques of step indices; values live in the metric's ring.
+    private final long[] minQ;
+    private final long[] maxQ;
+    private final int qMask;
+    private int minHead;
+    private int minSize;
+    private int maxHead;
+    private int maxSize;
+
+    RollingWindow(int length, boolean propagate, int minPeriods, int meanAt, int stdAt, int minAt, int maxAt) {
+        this.length = length;
+        this.propagate = propagate;
+        this.minPeriods = minPeriods;
+        this.meanAt = meanAt;
+        this.stdAt = stdAt;
+        this.minAt = minAt;
+        this.maxAt = maxAt;
+        this.wantMin = minAt >= 0;
+        this.wantMax = maxAt >= 0;
+        int capacity = Integer.highestOneBit(Math.max(1, length) * 2 - 1);
+        this.qMask = capacity - 1;
+        this.minQ = wantMin ? new long[capacity] : new long[0];
+        this.maxQ = wantMax ? new long[capacity] : new long[0];
+    }
+
+    void reset() {
+        n = 0;
+        mean = 0;
+        m2 = 0;
+        sinceAnchor = 0;
+        missing = 0;
+        minHead = 0;
+        minSize = 0;
+        maxHead = 0;
+        maxSize = 0;
+    }
+
+    /**
+     * Slides the window to step {@code t}, whose value {@code in} is already in the ring.
+     *
+     * @param ring the metric's history
+     * @param mask ring index mask
+     * @param t the new step
+     * @param in the new value (NaN when missing)
+     */
+    void step(double[] ring, int mask, long t, double in) {
+        boolean inOk = in == in;
+        long outStep = t - length;
+        boolean hasOut = outStep >= 0;
+        double out = hasOut ? ring[(int) (outStep & mask)] : Double.NaN;
+        boolean outOk = out == out;
+        if (inOk) {
+            if (outOk) {
+                double meanOld = mean;
+                double delta = in - out;
+                mean = meanOld + delta / n;
+                m2 += delta * (in - mean + out - meanOld);
+            } else {
+                n++;
+                double d = in - mean;
+                mean += d / n;
+                m2 += d * (in - mean);
+            }
+        } else {
+            if (outOk) {
+                if (n == 1) {
+                    n = 0;
+                    mean = 0;
+                    m2 = 0;
+                } else {
+                    n--;
+                    double d = out - mean;
+                    mean -= d / n;
+                    m2 -= d * (out - mean);
+                }
+            }
+            missing++;
+        }
+        if (hasOut && !outOk) {
+            missing--;
+        }
+        if (++sinceAnchor >= length) {
+            anchor(ring, mask, t);
+        }
+        if (wantMin) {
+            while (minSize > 0 && minQ[minHead] <= outStep) {
+                minHead = (minHead + 1) & qMask;
+                minSize--;
+            }
+            if (inOk) {
+                while (minSize > 0 && ring[(int) (minQ[(minHead + minSize - 1) & qMask] & mask)] >= in) {
+                    minSize--;
+                }
+                minQ[(minHead + minSize) & qMask] = t;
+                minSize++;
+            }
+        }
+        if (wantMax) {
+            while (maxSize > 0 && maxQ[maxHead] <= outStep) {
+                maxHead = (maxHead + 1) & qMask;
+                maxSize--;
+            }
+            if (inOk) {
+                while (maxSize > 0 && ring[(int) (maxQ[(maxHead + maxSize - 1) & qMask] & mask)] <= in) {
+                    maxSize--;
+                }
+                maxQ[(maxHead + maxSize) & qMask] = t;
+                maxSize++;
+            }
+        }
+    }
+
+    /** Exact two-pass moments over the window's present values. */
+    private void anchor(double[] ring, int mask, long t) {
+        sinceAnchor = 0;
+        long first = Math.max(0, t - length + 1);
+        int count = 0;
+        double sum = 0;
+        for (long s = first; s <= t; s++) {
+            double x = ring[(int) (s & mask)];
+            if (x == x) {
+                sum += x;
+                count++;
+            }
+        }
+        if (count == 0) {
+            n = 0;
+            mean = 0;
+            m2 = 0;
+            return;
+        }
+        double mu = sum / count;
+        double squares = 0;
+        for (long s = first; s <= t; s++) {
+            double x = ring[(int) (s & mask)];
+            if (x == x) {
+                double d = x - mu;
+                squares += d * d;
+            }
+        }
+        n = count;
+        mean = mu;
+        m2 = squares;
+    }
+
+    /** Writes the requested statistics for step {@code t} into {@code out} at {@code offset}. */
+    void emit(double[] ring, int mask, long t, float[] out, int offset) {
+        boolean ok = propagate ? (t + 1 >= length && missing == 0) : n >= minPeriods;
+        if (meanAt >= 0) {
+            out[offset + meanAt] = ok ? (float) mean : Float.NaN;
+        }
+        if (stdAt >= 0) {
+            out[offset + stdAt] = ok && n >= 2 ? (float) Math.sqrt(Math.max(m2, 0.0) / (n - 1)) : Float.NaN;
+        }
+        if (wantMin) {
+            out[offset + minAt] = ok && minSize > 0 ? (float) ring[(int) (minQ[minHead] & mask)] : Float.NaN;
+        }
+        if (wantMax) {
+            out[offset + maxAt] = ok && maxSize > 0 ? (float) ring[(int) (maxQ[maxHead] & mask)] : Float.NaN;
+        }
+    }
+
+    long bytes() {
+        return 64 + 8L * (minQ.length + maxQ.length);
+    }
+}
