@@ -2,9 +2,12 @@ package dev.anomalyops.features.metrics.internal;
 
 /**
  * One rolling window over one metric of one instance: Welford moments and monotonic min/max deques over the
- * metric's shared history ring. Every update is O(1) (the deques amortised), and every {@code length} updates
- * the moments are recomputed exactly with two passes over the window, so the error of the incremental update
- * cannot build up over a long series.
+ * metric's shared history ring. Every update is O(1) (the deques amortised). The moments are recomputed exactly
+ * with two passes over the window every {@code length} updates, so the error of the incremental update cannot
+ * build up over a long series (amortised O(1)), and also when the sum of squares collapses below a millionth of
+ * its peak since the last recomputation: a large value leaving the window would otherwise leave its rounding
+ * error behind in a now tiny variance (a constant window must give std 0, not noise). That second trigger costs
+ * O(length) and fires at most once per value leaving the window; on real data it is rare.
  */
 final class RollingWindow {
     final int length;
@@ -19,9 +22,14 @@ final class RollingWindow {
 
     // Moments of the present values in the window.
     private int n;
+    // Moments are kept relative to a shift near the window's values (x - shift is exact for nearby x), so a large
+    // offset never eats the digits of a small spread.
+    private double shift;
     private double mean;
     private double m2;
+    private double m2Peak;
     private int sinceAnchor;
+    private static final double COLLAPSE = 1e-6;
     // Missing steps inside the window (for PROPAGATE).
     private int missing;
     // Deques of step indices; values live in the metric's ring.
@@ -51,8 +59,10 @@ final class RollingWindow {
 
     void reset() {
         n = 0;
+        shift = 0;
         mean = 0;
         m2 = 0;
+        m2Peak = 0;
         sinceAnchor = 0;
         missing = 0;
         minHead = 0;
@@ -77,15 +87,21 @@ final class RollingWindow {
         boolean outOk = out == out;
         if (inOk) {
             if (outOk) {
+                double a = in - shift;
+                double b = out - shift;
                 double meanOld = mean;
-                double delta = in - out;
+                double delta = a - b;
                 mean = meanOld + delta / n;
-                m2 += delta * (in - mean + out - meanOld);
+                m2 += delta * (a - mean + b - meanOld);
             } else {
+                if (n == 0) {
+                    shift = in;
+                }
                 n++;
-                double d = in - mean;
+                double a = in - shift;
+                double d = a - mean;
                 mean += d / n;
-                m2 += d * (in - mean);
+                m2 += d * (a - mean);
             }
         } else {
             if (outOk) {
@@ -95,9 +111,10 @@ final class RollingWindow {
                     m2 = 0;
                 } else {
                     n--;
-                    double d = out - mean;
+                    double b = out - shift;
+                    double d = b - mean;
                     mean -= d / n;
-                    m2 -= d * (out - mean);
+                    m2 -= d * (b - mean);
                 }
             }
             missing++;
@@ -105,8 +122,10 @@ final class RollingWindow {
         if (hasOut && !outOk) {
             missing--;
         }
-        if (++sinceAnchor >= length) {
+        if (++sinceAnchor >= length || m2 < m2Peak * COLLAPSE) {
             anchor(ring, mask, t);
+        } else if (m2 > m2Peak) {
+            m2Peak = m2;
         }
         if (wantMin) {
             while (minSize > 0 && minQ[minHead] <= outStep) {
@@ -153,27 +172,32 @@ final class RollingWindow {
             n = 0;
             mean = 0;
             m2 = 0;
+            m2Peak = 0;
             return;
         }
         double mu = sum / count;
+        double offsetSum = 0;
         double squares = 0;
         for (long s = first; s <= t; s++) {
             double x = ring[(int) (s & mask)];
             if (x == x) {
                 double d = x - mu;
+                offsetSum += d;
                 squares += d * d;
             }
         }
         n = count;
-        mean = mu;
+        shift = mu;
+        mean = offsetSum / count;
         m2 = squares;
+        m2Peak = squares;
     }
 
     /** Writes the requested statistics for step {@code t} into {@code out} at {@code offset}. */
     void emit(double[] ring, int mask, long t, float[] out, int offset) {
         boolean ok = propagate ? (t + 1 >= length && missing == 0) : n >= minPeriods;
         if (meanAt >= 0) {
-            out[offset + meanAt] = ok ? (float) mean : Float.NaN;
+            out[offset + meanAt] = ok ? (float) (shift + mean) : Float.NaN;
         }
         if (stdAt >= 0) {
             out[offset + stdAt] = ok && n >= 2 ? (float) Math.sqrt(Math.max(m2, 0.0) / (n - 1)) : Float.NaN;
