@@ -1,0 +1,5 @@
+/** Parquet write and read support classes. Not API. */
+@NullMarked
+package dev.anomalyops.features.parquet.internal;
+
+import org.jspecify.annotations.NullMarked;
