@@ -2,8 +2,6 @@ package dev.anomalyops.features.metrics;
 
 import dev.anomalyops.core.InputException;
 import dev.anomalyops.core.StorageException;
-import dev.anomalyops.features.metrics.internal.InstanceState;
-import dev.anomalyops.features.metrics.internal.Plan;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;

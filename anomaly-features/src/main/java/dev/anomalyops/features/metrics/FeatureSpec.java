@@ -4,8 +4,6 @@ import dev.anomalyops.core.ConfigurationException;
 import dev.anomalyops.core.Feature;
 import dev.anomalyops.core.FeatureSchema;
 import dev.anomalyops.core.NonFinitePolicy;
-import dev.anomalyops.features.metrics.internal.DurationText;
-import dev.anomalyops.features.metrics.internal.SpecCodec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;

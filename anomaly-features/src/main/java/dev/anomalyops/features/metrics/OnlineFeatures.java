@@ -2,8 +2,6 @@ package dev.anomalyops.features.metrics;
 
 import dev.anomalyops.core.ConfigurationException;
 import dev.anomalyops.core.InputException;
-import dev.anomalyops.features.metrics.internal.InstanceState;
-import dev.anomalyops.features.metrics.internal.Plan;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;

@@ -1,6 +1,5 @@
 package dev.anomalyops.features.metrics;
 
-import dev.anomalyops.features.metrics.internal.DurationText;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;

@@ -1,7 +1,6 @@
 package dev.anomalyops.features.parquet;
 
 import dev.anomalyops.core.StorageException;
-import dev.anomalyops.features.parquet.internal.NoOpConverter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,8 +1,6 @@
 package dev.anomalyops.features.parquet;
 
 import dev.anomalyops.core.StorageException;
-import dev.anomalyops.features.parquet.internal.RowWriteSupport;
-import dev.anomalyops.features.parquet.internal.RowWriterBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,11 +1,5 @@
-package dev.anomalyops.features.metrics.internal;
+package dev.anomalyops.features.metrics;
 
-import dev.anomalyops.features.metrics.DuplicatePolicy;
-import dev.anomalyops.features.metrics.FillPolicy;
-import dev.anomalyops.features.metrics.GapPolicy;
-import dev.anomalyops.features.metrics.NanPolicy;
-import dev.anomalyops.features.metrics.Stat;
-import dev.anomalyops.features.metrics.TimeFeature;
 import java.util.Locale;
 
 /** Parses the enum values of spec files by their lower-case wire names, with messages that list the choices. */

@@ -1,11 +1,11 @@
-package dev.anomalyops.features.parquet.internal;
+package dev.anomalyops.features.parquet;
 
 import org.apache.parquet.io.api.Converter;
 import org.apache.parquet.io.api.GroupConverter;
 import org.apache.parquet.io.api.PrimitiveConverter;
 
 /** Column readers are driven directly, so the record-assembly converters do nothing. */
-public final class NoOpConverter extends GroupConverter {
+final class NoOpConverter extends GroupConverter {
     private static final PrimitiveConverter PRIMITIVE = new PrimitiveConverter() {};
 
     @Override

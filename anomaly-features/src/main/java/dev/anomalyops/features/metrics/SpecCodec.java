@@ -1,4 +1,4 @@
-package dev.anomalyops.features.metrics.internal;
+package dev.anomalyops.features.metrics;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,15 +9,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import dev.anomalyops.core.ConfigurationException;
-import dev.anomalyops.features.metrics.DuplicatePolicy;
-import dev.anomalyops.features.metrics.FeatureSpec;
-import dev.anomalyops.features.metrics.FillPolicy;
-import dev.anomalyops.features.metrics.GapPolicy;
-import dev.anomalyops.features.metrics.MetricSpec;
-import dev.anomalyops.features.metrics.NanPolicy;
-import dev.anomalyops.features.metrics.Stat;
-import dev.anomalyops.features.metrics.TimeFeature;
-import dev.anomalyops.features.metrics.Window;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +26,7 @@ import java.util.function.Function;
  * Reads and writes {@link FeatureSpec} as YAML or JSON. Reading collects every problem (unknown keys, bad
  * values) and then lets the builder add its own, so one {@link ConfigurationException} lists them all.
  */
-public final class SpecCodec {
+final class SpecCodec {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)

@@ -1,4 +1,4 @@
-package dev.anomalyops.features.parquet.internal;
+package dev.anomalyops.features.parquet;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.conf.ParquetConfiguration;
@@ -7,7 +7,7 @@ import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.io.OutputFile;
 
 /** A {@link ParquetWriter} builder for {@link RowWriteSupport}, configured without Hadoop. */
-public final class RowWriterBuilder extends ParquetWriter.Builder<Object[], RowWriterBuilder> {
+final class RowWriterBuilder extends ParquetWriter.Builder<Object[], RowWriterBuilder> {
     private final RowWriteSupport support;
 
     /**

@@ -1,6 +1,5 @@
-package dev.anomalyops.features.parquet.internal;
+package dev.anomalyops.features.parquet;
 
-import dev.anomalyops.features.parquet.Column;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +18,7 @@ import org.apache.parquet.schema.Types;
  * Writes rows of {@code Object[]} (String, Long, Double or null per column) as a flat Parquet schema. A NaN double
  * is written as null, so "missing" has one encoding in our files that every Parquet reader understands.
  */
-public final class RowWriteSupport extends WriteSupport<Object[]> {
+final class RowWriteSupport extends WriteSupport<Object[]> {
     private final List<Column> columns;
     private final MessageType schema;
     private final Map<String, String> metadata;

@@ -1,4 +1,4 @@
-package dev.anomalyops.features.metrics.internal;
+package dev.anomalyops.features.metrics;
 
 /**
  * One rolling window over one metric of one instance: Welford moments and monotonic min/max deques over the

@@ -1,4 +1,4 @@
-package dev.anomalyops.features.metrics.internal;
+package dev.anomalyops.features.metrics;
 
 import java.time.Duration;
 import java.util.Locale;
@@ -6,7 +6,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Short duration text ({@code 30s}, {@code 5m}, {@code 1h}, {@code 2d}, or ISO-8601 {@code PT5M}) both ways. */
-public final class DurationText {
+final class DurationText {
     private static final Pattern SHORT = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
     private DurationText() {}

@@ -1,14 +1,5 @@
-package dev.anomalyops.features.metrics.internal;
+package dev.anomalyops.features.metrics;
 
-import dev.anomalyops.features.metrics.DuplicatePolicy;
-import dev.anomalyops.features.metrics.FeatureSpec;
-import dev.anomalyops.features.metrics.FillPolicy;
-import dev.anomalyops.features.metrics.GapPolicy;
-import dev.anomalyops.features.metrics.MetricSpec;
-import dev.anomalyops.features.metrics.NanPolicy;
-import dev.anomalyops.features.metrics.Stat;
-import dev.anomalyops.features.metrics.TimeFeature;
-import dev.anomalyops.features.metrics.Window;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.zone.ZoneRules;
@@ -20,7 +11,7 @@ import java.util.List;
  * of an execution. The online and batch executions both drive {@link InstanceState} through this plan, which is
  * why their rows are bit-for-bit identical.
  */
-public final class Plan {
+final class Plan {
     final FeatureSpec spec;
     final int width;
     final MetricPlan[] metrics;

@@ -1,6 +1,5 @@
-package dev.anomalyops.features.metrics.internal;
+package dev.anomalyops.features.metrics;
 
-import dev.anomalyops.features.metrics.Outcome;
 
 /**
  * The incremental state of one instance: its last timestamp, step counter and, per metric, a history ring and
@@ -8,7 +7,7 @@ import dev.anomalyops.features.metrics.Outcome;
  * thread-safe. The intrusive {@code prev}/{@code next} links let the online execution keep instances in
  * least-recently-used order without allocating.
  */
-public final class InstanceState {
+final class InstanceState {
     private final Plan plan;
     private final double[][] rings;
     private final double[] lastPresent;
