@@ -7,13 +7,14 @@ samples, lags, diffs, pct changes and UTC calendar features. Semantics: rolling(
 (ddof=1) / min / max per instance, shift(k), x - x.shift(k), (x - x.shift(k)) / x.shift(k) with a zero
 denominator giving NaN (pandas gives inf), hour, ISO day of week, weekend flag.
 
-Input: CSV with columns instance,timestamp(epoch ms),<metrics...>, or a .npz with arrays instance (int codes),
-timestamp (int64 ms) and one float64 array per metric. Rows grouped by instance, in time order.
+Input: CSV with columns instance,timestamp(epoch ms),<metrics...>, or a folder of NumPy files instance.npy (int
+codes), timestamp.npy (int64 ms) and <metric>.npy (float64). Rows grouped by instance, in time order.
 Output: --output CSV of the features in the spec's order (omit to only time the computation). The last stdout
 line is JSON: {"rows": n, "load_seconds": s, "compute_seconds": s, "peak_rss_bytes": b}.
 """
 import argparse
 import json
+import os
 import resource
 import sys
 import time
@@ -41,11 +42,11 @@ def main():
     a = p.parse_args()
     metrics = a.metrics.split(",")
     started = time.perf_counter()
-    if a.input.endswith(".npz"):
-        z = np.load(a.input)
-        df = pd.DataFrame({"instance": z["instance"], "timestamp": z["timestamp"]})
+    if os.path.isdir(a.input):
+        df = pd.DataFrame({"instance": np.load(os.path.join(a.input, "instance.npy")),
+                           "timestamp": np.load(os.path.join(a.input, "timestamp.npy"))})
         for m in metrics:
-            df[m] = z[m]
+            df[m] = np.load(os.path.join(a.input, m + ".npy"))
     else:
         df = pd.read_csv(a.input, dtype={"instance": str, "timestamp": np.int64})
     loaded = time.perf_counter()

@@ -4,8 +4,7 @@ package dev.anomalyops.features.metrics;
 /**
  * The incremental state of one instance: its last timestamp, step counter and, per metric, a history ring and
  * the rolling windows over it. Memory is fixed by the spec (the longest window or lag), not by the data. Not
- * thread-safe. The intrusive {@code prev}/{@code next} links let the online execution keep instances in
- * least-recently-used order without allocating.
+ * thread-safe.
  */
 final class InstanceState {
     private final Plan plan;
@@ -18,13 +17,11 @@ final class InstanceState {
     private boolean started;
 
     /** The instance key, set by the owner. */
-    public String key = "";
+    String key = "";
     /** When the instance was last updated, on the owner's clock. */
-    public long lastSeen;
-    /** Previous instance in the owner's LRU list. */
-    public InstanceState prev;
-    /** Next instance in the owner's LRU list. */
-    public InstanceState next;
+    long lastSeen;
+    /** The owner's update counter at the last update (least-recently-updated order). */
+    long sequence;
 
     InstanceState(Plan plan) {
         this.plan = plan;

@@ -14,8 +14,9 @@ import java.util.Objects;
  * The online execution of a {@link FeatureSpec}, for scoring inside a service as samples arrive. Each instance
  * keeps a small incremental state (its size is fixed by the spec's longest window or lag, see
  * {@link #bytesPerInstance()}); each sample costs O(1) per feature (min/max amortised). Instances idle for longer
- * than {@code idleTimeout} on the injected clock are evicted, and beyond {@code maxInstances} the least recently
- * updated one is; an evicted instance that comes back starts from empty history, as a new one would.
+ * than {@code idleTimeout} on the injected clock are evicted (see {@link #evictIdle()}), and when a new instance
+ * would exceed {@code maxInstances} the least recently updated tenth is evicted; an evicted instance that comes
+ * back starts from empty history, as a new one would.
  *
  * <p>Rows are bit-for-bit those {@link BatchFeatures} computes from the same samples (as long as no instance was
  * evicted in between). Not thread-safe: use one per thread or partition of instances.
@@ -32,20 +33,21 @@ public final class OnlineFeatures {
     private final long idleMs;
     private final int maxInstances;
     private final Map<String, InstanceState> states = new HashMap<>();
-    // Least recently updated first.
-    private InstanceState head;
-    private InstanceState tail;
+    private final long sweepEveryMs;
     private long evicted;
     private long accepted;
     private long duplicates;
     private long late;
-    private long lastSweep = Long.MIN_VALUE;
+    private long sequence;
+    private long lastSweep;
 
     private OnlineFeatures(Builder b) {
         this.plan = new Plan(b.spec);
         this.clock = b.clock;
         this.idleMs = b.idleTimeout.toMillis();
         this.maxInstances = b.maxInstances;
+        this.sweepEveryMs = Math.max(1, idleMs / 8);
+        this.lastSweep = clock.millis();
     }
 
     /**
@@ -72,8 +74,8 @@ public final class OnlineFeatures {
      * @return {@link Outcome#ACCEPTED} (row written), or why the sample was rejected (nothing written or changed)
      */
     public Outcome update(String instance, long timestamp, double[] values, float[] out, int offset) {
-        if (values.length < plan.spec().metrics().size()) {
-            throw new IllegalArgumentException("Expected " + plan.spec().metrics().size() + " metric values but got "
+        if (values.length < plan.metrics.length) {
+            throw new IllegalArgumentException("Expected " + plan.metrics.length + " metric values but got "
                     + values.length);
         }
         long now = clock.millis();
@@ -82,23 +84,21 @@ public final class OnlineFeatures {
             state = plan.newState();
             state.key = instance;
             states.put(instance, state);
-            append(state);
-        } else if (state != tail) {
-            unlink(state);
-            append(state);
+            if (states.size() > maxInstances) {
+                evictOldest(Math.max(1, maxInstances / 10), state);
+            }
         }
         state.lastSeen = now;
+        state.sequence = ++sequence;
         Outcome outcome = state.update(timestamp, values, 0, out, offset);
-        switch (outcome) {
-            case ACCEPTED: accepted++; break;
-            case DUPLICATE: duplicates++; break;
-            default: late++; break;
+        if (outcome == Outcome.ACCEPTED) {
+            accepted++;
+        } else if (outcome == Outcome.DUPLICATE) {
+            duplicates++;
+        } else {
+            late++;
         }
-        if (states.size() > maxInstances) {
-            evict(head);
-        }
-        if (now != lastSweep) {
-            lastSweep = now;
+        if (now - lastSweep >= sweepEveryMs) {
             evictIdle(now);
         }
         return outcome;
@@ -130,7 +130,9 @@ public final class OnlineFeatures {
     }
 
     /**
-     * Evicts every instance not updated within the idle timeout (also done on each update when the clock moved).
+     * Evicts every instance not updated within the idle timeout. Updates also do this, at most every eighth of the
+     * timeout, so an idle instance goes between {@code idleTimeout} and {@code 1.125 * idleTimeout} after its last
+     * sample; the sweep is O(instances) and runs at most eight times per timeout.
      *
      * @return how many were evicted
      */
@@ -139,52 +141,31 @@ public final class OnlineFeatures {
     }
 
     private int evictIdle(long now) {
-        int count = 0;
-        while (head != null && now - head.lastSeen > idleMs) {
-            evict(head);
-            count++;
-        }
+        lastSweep = now;
+        int before = states.size();
+        states.values().removeIf(s -> now - s.lastSeen > idleMs);
+        int count = before - states.size();
+        evicted += count;
         return count;
     }
 
-    private void evict(InstanceState state) {
-        unlink(state);
-        states.remove(state.key);
-        evicted++;
-    }
-
-    private void append(InstanceState s) {
-        s.prev = tail;
-        s.next = null;
-        if (tail != null) {
-            tail.next = s;
-        } else {
-            head = s;
+    /** Over the limit: the least recently updated tenth goes at once, so the O(n log n) pass is amortised. */
+    private void evictOldest(int count, InstanceState keep) {
+        List<InstanceState> all = new ArrayList<>(states.values());
+        all.remove(keep);
+        all.sort(java.util.Comparator.comparingLong(s -> s.sequence));
+        for (int i = 0; i < Math.min(count, all.size()); i++) {
+            states.remove(all.get(i).key);
+            evicted++;
         }
-        tail = s;
-    }
-
-    private void unlink(InstanceState s) {
-        if (s.prev != null) {
-            s.prev.next = s.next;
-        } else {
-            head = s.next;
-        }
-        if (s.next != null) {
-            s.next.prev = s.prev;
-        } else {
-            tail = s.prev;
-        }
-        s.prev = null;
-        s.next = null;
     }
 
     /** @return the instances held now, least recently updated first */
     public List<String> instances() {
-        List<String> keys = new ArrayList<>(states.size());
-        for (InstanceState s = head; s != null; s = s.next) {
-            keys.add(s.key);
-        }
+        List<InstanceState> all = new ArrayList<>(states.values());
+        all.sort(java.util.Comparator.comparingLong(s -> s.sequence));
+        List<String> keys = new ArrayList<>(all.size());
+        all.forEach(s -> keys.add(s.key));
         return keys;
     }
 

@@ -28,6 +28,7 @@ final class RollingWindow {
     private double mean;
     private double m2;
     private double m2Peak;
+    private double inverseN;
     private int sinceAnchor;
     private static final double COLLAPSE = 1e-6;
     // Missing steps inside the window (for PROPAGATE).
@@ -91,13 +92,15 @@ final class RollingWindow {
                 double b = out - shift;
                 double meanOld = mean;
                 double delta = a - b;
-                mean = meanOld + delta / n;
+                // n is unchanged here (the common, full-window case): multiply by the cached reciprocal.
+                mean = meanOld + delta * inverseN;
                 m2 += delta * (a - mean + b - meanOld);
             } else {
                 if (n == 0) {
                     shift = in;
                 }
                 n++;
+                inverseN = 1.0 / n;
                 double a = in - shift;
                 double d = a - mean;
                 mean += d / n;
@@ -111,6 +114,7 @@ final class RollingWindow {
                     m2 = 0;
                 } else {
                     n--;
+                    inverseN = 1.0 / n;
                     double b = out - shift;
                     double d = b - mean;
                     mean -= d / n;
@@ -187,6 +191,7 @@ final class RollingWindow {
             }
         }
         n = count;
+        inverseN = 1.0 / count;
         shift = mu;
         mean = offsetSum / count;
         m2 = squares;
