@@ -163,10 +163,13 @@ final class RollingWindow {
     private void anchor(double[] ring, int mask, long t) {
         sinceAnchor = 0;
         long first = Math.max(0, t - length + 1);
+        int steps = (int) (t - first + 1);
+        int start = (int) (first & mask);
+        // int-counted loops over the ring (C2 optimises these; long-counted ones it does not).
         int count = 0;
         double sum = 0;
-        for (long s = first; s <= t; s++) {
-            double x = ring[(int) (s & mask)];
+        for (int i = 0, at = start; i < steps; i++, at = (at + 1) & mask) {
+            double x = ring[at];
             if (x == x) {
                 sum += x;
                 count++;
@@ -182,8 +185,8 @@ final class RollingWindow {
         double mu = sum / count;
         double offsetSum = 0;
         double squares = 0;
-        for (long s = first; s <= t; s++) {
-            double x = ring[(int) (s & mask)];
+        for (int i = 0, at = start; i < steps; i++, at = (at + 1) & mask) {
+            double x = ring[at];
             if (x == x) {
                 double d = x - mu;
                 offsetSum += d;
