@@ -22,14 +22,28 @@ import java.util.Set;
  */
 public final class BatchFeatures {
     private final Plan plan;
+    private final boolean interleaved;
 
-    private BatchFeatures(FeatureSpec spec) {
+    private BatchFeatures(FeatureSpec spec, boolean interleaved) {
         this.plan = new Plan(spec);
+        this.interleaved = interleaved;
     }
 
     /** @param spec the spec @return its batch execution (thread-safe: each run has its own state) */
     public static BatchFeatures of(FeatureSpec spec) {
-        return new BatchFeatures(spec);
+        return new BatchFeatures(spec, false);
+    }
+
+    /**
+     * A batch execution for datasets whose instances come back in later chunks, such as the exporter's hourly
+     * partitions read in time order (each sorted by instance): every instance's state is kept until the end of
+     * the run ({@code instances * bytesPerInstance} of memory) instead of one at a time. Rows are the same.
+     *
+     * @param spec the spec
+     * @return its batch execution
+     */
+    public static BatchFeatures interleaved(FeatureSpec spec) {
+        return new BatchFeatures(spec, true);
     }
 
     /** @return the spec this execution computes */
@@ -53,6 +67,7 @@ public final class BatchFeatures {
             throw new InputException("The source's metrics " + source.metrics() + " differ from the spec's " + expected);
         }
         Set<String> finished = new HashSet<>();
+        java.util.Map<String, InstanceState> kept = new java.util.HashMap<>();
         InstanceState state = plan.newState();
         String current = null;
         float[] row = new float[plan.width()];
@@ -69,15 +84,20 @@ public final class BatchFeatures {
                 for (int r = 0; r < rows; r++) {
                     String instance = frame.instance(r);
                     if (!instance.equals(current)) {
-                        if (current != null) {
-                            finished.add(current);
-                        }
-                        if (finished.contains(instance)) {
-                            throw new InputException("The dataset is not grouped by instance: \"" + instance
-                                    + "\" appears again at row " + rowsIn + " after other instances");
+                        if (interleaved) {
+                            state = kept.computeIfAbsent(instance, k -> plan.newState());
+                        } else {
+                            if (current != null) {
+                                finished.add(current);
+                            }
+                            if (finished.contains(instance)) {
+                                throw new InputException("The dataset is not grouped by instance: \"" + instance
+                                        + "\" appears again at row " + rowsIn + " after other instances (use"
+                                        + " BatchFeatures.interleaved for time-partitioned data)");
+                            }
+                            state.reset();
                         }
                         current = instance;
-                        state.reset();
                     }
                     long ts = frame.timestamp(r);
                     Outcome outcome = state.update(ts, values, r * m, row, 0);
@@ -101,7 +121,7 @@ public final class BatchFeatures {
         if (current != null) {
             finished.add(current);
         }
-        return new Result(rowsIn, rowsOut, duplicates, late, finished.size());
+        return new Result(rowsIn, rowsOut, duplicates, late, interleaved ? kept.size() : finished.size());
     }
 
     /**

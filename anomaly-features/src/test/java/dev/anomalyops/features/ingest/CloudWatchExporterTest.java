@@ -251,6 +251,31 @@ class CloudWatchExporterTest {
             }
             long expectedValues = truth.values().stream().mapToLong(s -> s.subMap(from.toEpochMilli(), to.toEpochMilli()).size()).sum();
             assertThat(values).isEqualTo(expectedValues).isGreaterThan(1000);
+
+            // The hourly partitions feed the batch features directly (instances recur in every hour file).
+            FeatureSpec withWindows = spec.toBuilder().window(dev.anomalyops.features.metrics.Window.ofSamples(12,
+                    dev.anomalyops.features.metrics.Stat.MEAN)).lags(1).build();
+            dev.anomalyops.features.metrics.FeatureFrame batch;
+            try (MetricSource source = ParquetMetrics.open(withWindows, files)) {
+                batch = new dev.anomalyops.features.metrics.FeatureFrame(withWindows.schema());
+                dev.anomalyops.features.metrics.BatchFeatures.interleaved(withWindows).run(source, batch, (n, i, t, o) -> { });
+            }
+            dev.anomalyops.features.metrics.OnlineFeatures online = dev.anomalyops.features.metrics.OnlineFeatures
+                    .builder(withWindows).clock(InstantSource.fixed(Instant.EPOCH)).build();
+            try (MetricSource source = ParquetMetrics.open(withWindows, files)) {
+                MetricFrame f;
+                int r0 = 0;
+                float[] row = new float[withWindows.schema().size()];
+                while ((f = source.next()) != null) {
+                    for (int r = 0; r < f.rows(); r++, r0++) {
+                        online.update(f.instance(r), f.timestamp(r), new double[] {f.value(r, 0), f.value(r, 1), f.value(r, 2)}, row, 0);
+                        for (int k = 0; k < row.length; k++) {
+                            assertThat(Float.floatToRawIntBits(batch.value(r0, k))).isEqualTo(Float.floatToRawIntBits(row[k]));
+                        }
+                    }
+                }
+                assertThat(r0).isEqualTo(batch.rows());
+            }
         }
     }
 
