@@ -1,8 +1,9 @@
 package dev.anomalyops.features.metrics;
 
 /**
- * One rolling window over one metric of one instance: Welford moments and monotonic min/max deques over the
- * metric's shared history ring. Every update is O(1) (the deques amortised). The moments are recomputed exactly
+ * One rolling window over one metric of one instance: Welford moments and, for windows longer than
+ * {@link #SCAN_MAX}, monotonic min/max deques over the metric's shared history ring. Every update is O(1) (the
+ * deques amortised; a scan of at most {@code SCAN_MAX} values for short windows). The moments are recomputed exactly
  * with two passes over the window every {@code length} updates, so the error of the incremental update cannot
  * build up over a long series (amortised O(1)), and also when the sum of squares collapses below a millionth of
  * its peak since the last recomputation: a large value leaving the window would otherwise leave its rounding
@@ -19,6 +20,12 @@ final class RollingWindow {
     final int maxAt;
     private final boolean wantMin;
     private final boolean wantMax;
+    /**
+     * Windows up to this length find min and max by scanning the ring (at most 16 contiguous values, already in
+     * cache for the moments); longer ones keep monotonic deques. Both give the exact same values.
+     */
+    static final int SCAN_MAX = 16;
+    private final boolean scan;
 
     // Moments of the present values in the window.
     private int n;
@@ -52,10 +59,11 @@ final class RollingWindow {
         this.maxAt = maxAt;
         this.wantMin = minAt >= 0;
         this.wantMax = maxAt >= 0;
+        this.scan = length <= SCAN_MAX;
         int capacity = Integer.highestOneBit(Math.max(1, length) * 2 - 1);
         this.qMask = capacity - 1;
-        this.minQ = wantMin ? new long[capacity] : new long[0];
-        this.maxQ = wantMax ? new long[capacity] : new long[0];
+        this.minQ = wantMin && !scan ? new long[capacity] : new long[0];
+        this.maxQ = wantMax && !scan ? new long[capacity] : new long[0];
     }
 
     void reset() {
@@ -131,7 +139,7 @@ final class RollingWindow {
         } else if (m2 > m2Peak) {
             m2Peak = m2;
         }
-        if (wantMin) {
+        if (wantMin && !scan) {
             while (minSize > 0 && minQ[minHead] <= outStep) {
                 minHead = (minHead + 1) & qMask;
                 minSize--;
@@ -144,7 +152,7 @@ final class RollingWindow {
                 minSize++;
             }
         }
-        if (wantMax) {
+        if (wantMax && !scan) {
             while (maxSize > 0 && maxQ[maxHead] <= outStep) {
                 maxHead = (maxHead + 1) & qMask;
                 maxSize--;
@@ -209,6 +217,35 @@ final class RollingWindow {
         }
         if (stdAt >= 0) {
             out[offset + stdAt] = ok && n >= 2 ? (float) Math.sqrt(Math.max(m2, 0.0) / (n - 1)) : Float.NaN;
+        }
+        if (scan && (wantMin || wantMax)) {
+            double lo = Double.NaN;
+            double hi = Double.NaN;
+            if (ok) {
+                int steps = (int) Math.min(t + 1, length);
+                lo = Double.POSITIVE_INFINITY;
+                hi = Double.NEGATIVE_INFINITY;
+                boolean any = false;
+                for (int i = 0, at = (int) ((t - steps + 1) & mask); i < steps; i++, at = (at + 1) & mask) {
+                    double x = ring[at];
+                    if (x == x) {
+                        any = true;
+                        lo = x < lo ? x : lo;
+                        hi = x > hi ? x : hi;
+                    }
+                }
+                if (!any) {
+                    lo = Double.NaN;
+                    hi = Double.NaN;
+                }
+            }
+            if (wantMin) {
+                out[offset + minAt] = (float) lo;
+            }
+            if (wantMax) {
+                out[offset + maxAt] = (float) hi;
+            }
+            return;
         }
         if (wantMin) {
             out[offset + minAt] = ok && minSize > 0 ? (float) ring[(int) (minQ[minHead] & mask)] : Float.NaN;
