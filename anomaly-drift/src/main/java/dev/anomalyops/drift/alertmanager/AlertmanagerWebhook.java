@@ -20,7 +20,6 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -180,8 +179,7 @@ public final class AlertmanagerWebhook {
         }
         JsonNode labelsNode = alert.path("labels");
         Map<String, String> labels = new TreeMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = labelsNode.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : labelsNode.properties()) {
             labels.put(e.getKey(), e.getValue().asText());
         }
         String name = labels.getOrDefault("alertname", "(unnamed)");

@@ -112,7 +112,7 @@ class GitHubActionsRetrainTriggerTest {
         assertThat(body.get("ref").asText()).isEqualTo("release");
         JsonNode inputs = body.get("inputs");
         assertThat(inputs.size()).isLessThanOrEqualTo(10);
-        inputs.fields().forEachRemaining(e -> assertThat(e.getValue().isTextual()).as(e.getKey()).isTrue());
+        inputs.properties().forEach(e -> assertThat(e.getValue().isTextual()).as(e.getKey()).isTrue());
         assertThat(inputs.get("model").asText()).isEqualTo("cpu-anomaly");
         assertThat(inputs.get("version").asText()).isEqualTo("7");
         assertThat(inputs.get("reason").asText()).isEqualTo("ModelDataDrift: psi 0.41");

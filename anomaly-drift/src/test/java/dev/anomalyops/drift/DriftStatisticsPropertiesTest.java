@@ -20,7 +20,7 @@ import net.jqwik.api.constraints.DoubleRange;
 import net.jqwik.api.constraints.IntRange;
 
 /** Properties of the drift statistics and of the binning that feeds them. */
-class DriftStatisticsProperties {
+class DriftStatisticsPropertiesTest {
     private static final double EPS = DriftStatistics.DEFAULT_EPSILON;
 
     @Provide
