@@ -110,7 +110,7 @@ class DriftStatisticsPropertiesTest {
         assertThat(b.anomalies()).isEqualTo(a.anomalies());
     }
 
-    @Property(tries = 60)
+    @Property(tries = 20)
     void aWindowDrawnLikeTheReferenceHasSmallPsi(@ForAll long seed) {
         FeatureSchema schema = TestData.schema(4);
         ReferenceProfile profile = ReferenceProfile.learn(TestData.synthetic(schema, 20_000, 0, seed), null,
