@@ -24,8 +24,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Watches the rows a model scores and keeps drift statistics against the training reference over a sliding time
  * window, in constant memory: rows are counted into the reference's bins as they arrive and never stored. Cheap
- * enough for every request (a few nanoseconds per value; see {@code DriftMonitorBenchmark}). Thread-safe: scorer
- * threads record concurrently while a metrics scrape reads.
+ * enough for every request (a few nanoseconds per value; see {@code DriftBenchmark} in the benchmarks module).
+ * Thread-safe: scorer threads record concurrently while a metrics scrape reads.
  *
  * <p>As a Micrometer {@link MeterBinder} it publishes {@code psi_score}, {@code kl_divergence},
  * {@code js_divergence}, {@code missing_value_rate} and {@code outlier_percentage} per feature (and for
@@ -245,7 +245,8 @@ public final class DriftMonitor implements MeterBinder, AutoCloseable {
         });
     }
 
-    private void bindFeature(MeterRegistry registry, Tags base, String name, java.util.function.Function<DriftReport, FeatureDrift> pick) {
+    private void bindFeature(MeterRegistry registry, Tags base, String name,
+            java.util.function.Function<DriftReport, FeatureDrift> pick) {
         Tags tags = base.and("feature", name);
         gauge(registry, MetricsCatalogue.PSI_SCORE, tags, r -> pick.apply(r).psi());
         gauge(registry, MetricsCatalogue.KL_DIVERGENCE, tags, r -> pick.apply(r).klDivergence());

@@ -17,7 +17,8 @@ import org.jspecify.annotations.Nullable;
  * @param features per-feature drift, in schema order
  * @param prediction drift of the predicted probabilities, when the profile has a prediction reference
  */
-public record DriftReport(Instant windowStart, Instant windowEnd, long rows, long predictions, long anomalies, List<FeatureDrift> features,
+public record DriftReport(Instant windowStart, Instant windowEnd, long rows, long predictions, long anomalies,
+        List<FeatureDrift> features,
         Optional<FeatureDrift> prediction) {
     /** Copies the list and checks the counts. */
     public DriftReport {

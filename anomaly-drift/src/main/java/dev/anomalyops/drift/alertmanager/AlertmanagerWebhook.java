@@ -251,7 +251,8 @@ public final class AlertmanagerWebhook {
             }
             long skew = Math.abs(clock.instant().getEpochSecond() - seconds);
             if (skew > tolerance.toSeconds()) {
-                return "signature timestamp is " + skew + " s away from now, beyond the tolerance of " + tolerance.toSeconds() + " s";
+                return "signature timestamp is " + skew + " s away from now, beyond the tolerance of " + tolerance.toSeconds()
+                        + " s";
             }
             String expected = "sha256=" + sign(hmacSecret, timestamp.trim(), body);
             if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),

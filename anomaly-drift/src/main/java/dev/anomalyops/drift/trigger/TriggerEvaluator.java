@@ -107,7 +107,8 @@ public final class TriggerEvaluator implements AutoCloseable {
             }
             if (!state.rule.holds(value)) {
                 if (state.firing) {
-                    LOG.info("Trigger rule {} resolved for model {} version {} (value {})", state.rule.name(), model, version, value);
+                    LOG.info("Trigger rule {} resolved for model {} version {} (value {})", state.rule.name(), model, version,
+                            value);
                 }
                 state.activeSince = null;
                 state.firing = false;
@@ -118,8 +119,9 @@ public final class TriggerEvaluator implements AutoCloseable {
             }
             if (!state.firing && Duration.between(state.activeSince, now).compareTo(state.rule.holdFor()) >= 0) {
                 state.firing = true;
-                String reason = state.rule.name() + ": value " + value + " " + (state.rule.comparison() == TriggerRule.Comparison.ABOVE
-                        ? "above" : "below") + " " + state.rule.threshold() + " for " + state.rule.holdFor();
+                String direction = state.rule.comparison() == TriggerRule.Comparison.ABOVE ? "above" : "below";
+                String reason = state.rule.name() + ": value " + value + " " + direction + " " + state.rule.threshold()
+                        + " for " + state.rule.holdFor();
                 for (TriggerAction action : state.rule.actions()) {
                     sent.add(send(new TriggerDecision(state.rule.name(), action, model, version, reason,
                             Map.of("severity", state.rule.severity(), "source", "in-process"), state.activeSince,
