@@ -5,6 +5,7 @@ import dev.anomalyops.core.InvalidFeatureValueException;
 import dev.anomalyops.core.SchemaMismatchException;
 import dev.anomalyops.core.model.ModelBundle;
 import dev.anomalyops.core.scoring.FeatureBatch;
+import dev.anomalyops.core.scoring.Scorer;
 import dev.anomalyops.drift.internal.SlidingCounts;
 import dev.anomalyops.drift.metrics.MetricSpec;
 import dev.anomalyops.drift.metrics.MetricsCatalogue;
@@ -169,6 +170,18 @@ public final class DriftMonitor implements MeterBinder, AutoCloseable {
                 layout.addMissingPredictions(rows, counts);
             }
         }
+    }
+
+    /**
+     * Wraps a scorer so that every batch it scores, and the probabilities it writes, are recorded here. A failure to
+     * record is logged and never fails the scoring call.
+     *
+     * @param scorer the model's scorer
+     * @return a scorer with the same model that also feeds this monitor; closing it closes {@code scorer}
+     */
+    public Scorer monitor(Scorer scorer) {
+        calculator.profile().requireSchema(scorer.model().schema());
+        return new MonitoredScorer(scorer, this);
     }
 
     /** @return the drift over the current window, computed now */

@@ -7,7 +7,10 @@ import static org.assertj.core.api.Assertions.within;
 import dev.anomalyops.core.ConfigurationException;
 import dev.anomalyops.core.FeatureSchema;
 import dev.anomalyops.core.SchemaMismatchException;
+import dev.anomalyops.core.model.ModelFormat;
 import dev.anomalyops.core.scoring.FeatureBatch;
+import dev.anomalyops.core.scoring.ModelInfo;
+import dev.anomalyops.core.scoring.Scorer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -147,6 +150,42 @@ class DriftMonitorTest {
 
         monitor.close();
         assertThat(registry.scrape()).doesNotContain("psi_score");
+    }
+
+    @Test
+    void aMonitoredScorerFeedsTheMonitorWithWhatItScores() {
+        DriftMonitor monitor = monitor();
+        Scorer plain = new Scorer() {
+            @Override
+            public ModelInfo model() {
+                return new ModelInfo("cpu", "7", ModelFormat.XGBOOST_JSON, SCHEMA, 0.5, "test");
+            }
+
+            @Override
+            public void score(FeatureBatch batch, double[] out) {
+                double[] p = TestData.probabilities(batch);
+                System.arraycopy(p, 0, out, 0, batch.rows());
+            }
+        };
+        Scorer scorer = monitor.monitor(plain);
+        FeatureBatch batch = TestData.synthetic(SCHEMA, 3000, 1.0, 17);
+        double[] out = new double[3000];
+        scorer.score(batch, out);
+        assertThat(scorer.model()).isEqualTo(plain.model());
+        DriftReport expected = DriftCalculator.builder(PROFILE).minimumRows(500).build().compare(batch, out);
+        DriftReport actual = monitor.snapshot();
+        assertThat(actual.rows()).isEqualTo(3000);
+        assertThat(actual.anomalies()).isEqualTo(expected.anomalies());
+        assertThat(actual.features().get(2).psi()).isEqualTo(expected.features().get(2).psi());
+        assertThatThrownBy(() -> monitor.monitor(new Scorer() {
+            @Override
+            public ModelInfo model() {
+                return new ModelInfo("other", "1", ModelFormat.XGBOOST_JSON, TestData.schema(2), 0.5, "test");
+            }
+
+            @Override
+            public void score(FeatureBatch batch, double[] out) {}
+        })).isInstanceOf(SchemaMismatchException.class);
     }
 
     @Test
