@@ -8,6 +8,7 @@ import dev.anomalyops.benchmarks.drift.DriftData;
 import dev.anomalyops.core.FeatureSchema;
 import dev.anomalyops.core.scoring.FeatureBatch;
 import dev.anomalyops.drift.DriftCalculator;
+import dev.anomalyops.drift.DriftMonitor;
 import dev.anomalyops.drift.DriftReport;
 import dev.anomalyops.drift.FeatureDrift;
 import dev.anomalyops.drift.FeatureProfile;
@@ -43,8 +44,9 @@ import picocli.CommandLine.Option;
  * {@code ./bench drift}: PSI (with KL, Jensen-Shannon, missing rate and outlier share) for 37 features over a window
  * of one million rows, timed on one thread; the same statistics computed by numpy/scipy (Debian's python3) from the
  * same data in the same run, compared value by value; and the drift monitor's cost per scored row, measured with
- * JMH ({@code DriftBenchmark.recordOneRow}). Last line: {@code {"psi_ms_37x1m", "monitor_ns_per_row",
- * "max_abs_diff_vs_numpy", ...}}.
+ * JMH ({@code DriftBenchmark.recordOneRow}); also the monitor's cost per row in 1,000-row requests and the time to
+ * compute the statistics of a monitor window holding the million rows (bin counts only). Last line:
+ * {@code {"psi_ms_37x1m", "monitor_ns_per_row", "max_abs_diff_vs_numpy", ...}}.
  *
  * <p>Data: synthetic server metrics ({@link DriftData}: Gaussian, log-normal, discrete with ties, bounded uniform,
  * 0.4 % missing in some features); the window is drifted on a third of the features. Times are medians of repeated
@@ -115,6 +117,31 @@ final class DriftRunner implements Bench.Runner {
         figures.put("psi_ns_per_value", round(median(wall) * 1e6 / ((double) rows * features)));
         figures.put("max_feature_psi", round(timed.maxFeaturePsi()));
         Bench.progress("PSI over %,d x %d: median %.1f ms wall, %.1f ms CPU", rows, features, median(wall), median(cpu));
+
+        // The streaming side: the same million rows fed to a DriftMonitor in 1,000-row requests, then the
+        // statistics of its window, which come from bin counts alone.
+        DriftMonitor monitor = DriftMonitor.builder(profile, "bench", "1").build();
+        for (int from = 0; from < rows; from += 1000) {
+            monitor.record(window.values(), from * features, Math.min(1000, rows - from), windowP, from);
+        }
+        double[] ingest = new double[Math.max(1, repeats / 2)];
+        for (int i = 0; i < ingest.length; i++) {
+            long w0 = System.nanoTime();
+            for (int from = 0; from < rows; from += 1000) {
+                monitor.record(window.values(), from * features, Math.min(1000, rows - from), windowP, from);
+            }
+            ingest[i] = (System.nanoTime() - w0) / (double) rows;
+        }
+        double[] snapshot = new double[repeats];
+        for (int i = 0; i < repeats; i++) {
+            long w0 = System.nanoTime();
+            monitor.snapshot();
+            snapshot[i] = (System.nanoTime() - w0) / 1e6;
+        }
+        figures.put("monitor_ingest_ns_per_row_batch1000", round(median(ingest)));
+        figures.put("window_snapshot_ms", round(median(snapshot)));
+        Bench.progress("Monitor: %.1f ns/row in 1,000-row requests; statistics of its window: %.3f ms", median(ingest),
+                median(snapshot));
 
         Bench.progress("Computing the same statistics with numpy/scipy ...");
         DriftReport full = calculator.compare(window, windowP);
