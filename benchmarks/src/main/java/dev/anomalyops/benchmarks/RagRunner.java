@@ -57,7 +57,7 @@ import picocli.CommandLine.Option;
 @Command(name = "rag", mixinStandardHelpOptions = true,
         description = "Embedding throughput, embedded-store search latency, Loghub retrieval precision@5 and"
                 + " end-to-end explanation latency with the template explainer.")
-final class RagRunner implements Bench.Runner {
+public final class RagRunner implements Bench.Runner {
     @Option(names = "--loghub", paramLabel = "DIR",
             description = "Loghub folder with one sub-folder per system (default: shared/data/loghub).")
     Path loghub;

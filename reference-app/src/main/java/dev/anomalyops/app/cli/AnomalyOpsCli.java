@@ -24,14 +24,16 @@ import picocli.CommandLine.Command;
 @Command(name = "anomalyops",
         mixinStandardHelpOptions = true,
         versionProvider = AnomalyOpsCli.Version.class,
-        description = "Anomaly detection for server logs and metrics: bundles, registry, scoring, explanations.",
+        description = "Anomaly detection for server logs and metrics: scoring, bundles, registry, labelling, explanations.",
         subcommands = {
+            ScoreCommand.class,
             BundleCommand.class,
             RegisterCommand.class,
             PromoteCommand.class,
             RollbackCommand.class,
             VersionsCommand.class,
             ExplainCommand.class,
+            LabelCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class AnomalyOpsCli implements Runnable {
