@@ -38,7 +38,11 @@ import org.slf4j.LoggerFactory;
  * <p>Generation: the configured {@link Explainer} (for example a language model), or the
  * {@link TemplateExplainer} when none is configured. When retrieval finds no similar incident, the
  * language model is not asked (nothing to ground an answer in) and the template explainer says so. When
- * the language model fails, the template explainer answers and the notice says why.
+ * the language model fails, the template explainer answers and the notice says why. When the incident store
+ * cannot be searched (Qdrant down, a time-out), the template explainer answers from the model's own signal,
+ * the language model is not asked, and the notice gives the store's error. Such fallback answers are cached
+ * only briefly ({@link Builder#fallbackCacheTtl}, 1 minute by default), so that the full explanation is
+ * computed again once the language model or the store is back.
  *
  * <pre>{@code
  * ExplanationService service = ExplanationService.builder(Retriever.of(embedder, store))
@@ -84,6 +88,7 @@ public final class ExplanationService implements AutoCloseable {
     private final double minConfidence;
     private final boolean askModelWithoutIncidents;
     private final LruCache<String, Explanation> cache;
+    private final LruCache<String, Explanation> fallbacks;
     private final ConcurrentHashMap<String, CompletableFuture<Explanation>> inFlight = new ConcurrentHashMap<>();
     private final ExecutorService executor;
     private final boolean ownsExecutor;
@@ -98,6 +103,7 @@ public final class ExplanationService implements AutoCloseable {
         this.minConfidence = b.minConfidence;
         this.askModelWithoutIncidents = b.askModelWithoutIncidents;
         this.cache = new LruCache<>(b.cacheSize, b.cacheTtl, b.clock);
+        this.fallbacks = new LruCache<>(b.cacheSize, b.fallbackCacheTtl, b.clock);
         if (b.executor != null) {
             this.executor = b.executor;
             this.ownsExecutor = false;
@@ -137,7 +143,7 @@ public final class ExplanationService implements AutoCloseable {
         if (!(anomaly.score() > minConfidence)) {
             return new Submission(State.SKIPPED, signature, null, null);
         }
-        Optional<Explanation> hit = cache.get(signature);
+        Optional<Explanation> hit = cached(signature);
         if (hit.isPresent()) {
             return new Submission(State.READY, signature, hit.get(), null);
         }
@@ -153,11 +159,11 @@ public final class ExplanationService implements AutoCloseable {
      *
      * @param anomaly the anomaly
      * @return completes with the explanation, or exceptionally with a {@link RetriableException} when the
-     *     queue is full or the incident store is unavailable
+     *     queue is full (an unreachable incident store or language model gives a fallback explanation)
      */
     public CompletableFuture<Explanation> explain(AnomalyContext anomaly) {
         String signature = anomaly.signature();
-        Optional<Explanation> hit = cache.get(signature);
+        Optional<Explanation> hit = cached(signature);
         if (hit.isPresent()) {
             return CompletableFuture.completedFuture(hit.get());
         }
@@ -171,7 +177,8 @@ public final class ExplanationService implements AutoCloseable {
      * @return the cached explanation, if any
      */
     public Optional<Explanation> cached(String signature) {
-        return cache.get(signature);
+        Optional<Explanation> full = cache.get(signature);
+        return full.isPresent() ? full : fallbacks.get(signature);
     }
 
     /**
@@ -181,8 +188,11 @@ public final class ExplanationService implements AutoCloseable {
      * @return the explanation, grounding checked when a checker is configured
      */
     public Explanation explainNow(AnomalyContext anomaly) {
-        return compute(anomaly);
+        return compute(anomaly).explanation();
     }
+
+    /** An explanation and whether it is a fallback (cached only briefly). */
+    private record Computed(Explanation explanation, boolean fallback) {}
 
     /** Returns null when the queue is full. */
     private @Nullable CompletableFuture<Explanation> start(AnomalyContext anomaly, String signature) {
@@ -196,10 +206,10 @@ public final class ExplanationService implements AutoCloseable {
                 // Cache first, then leave the in-flight map, then complete: a caller that sees the result
                 // and asks again finds it in the cache rather than this finished computation.
                 try {
-                    Explanation e = compute(anomaly);
-                    cache.put(signature, e);
+                    Computed c = compute(anomaly);
+                    (c.fallback() ? fallbacks : cache).put(signature, c.explanation());
                     inFlight.remove(signature, mine);
-                    mine.complete(e);
+                    mine.complete(c.explanation());
                 } catch (RuntimeException | Error e) {
                     inFlight.remove(signature, mine);
                     mine.completeExceptionally(e);
@@ -213,9 +223,22 @@ public final class ExplanationService implements AutoCloseable {
         return mine.copy();
     }
 
-    private Explanation compute(AnomalyContext anomaly) {
+    private Computed compute(AnomalyContext anomaly) {
         long start = System.nanoTime();
-        List<SimilarIncident> incidents = retriever.retrieve(anomaly, search);
+        List<SimilarIncident> incidents;
+        try {
+            incidents = retriever.retrieve(anomaly, search);
+        } catch (RuntimeException e) {
+            // Operators still get the model's own signal; the notice keeps the outage visible.
+            LOG.warn("Incident retrieval failed for anomaly {}; explaining without past incidents: {}",
+                    anomaly.signature(), e.toString());
+            Explanation explanation = template.explain(anomaly, List.of()).withNotice("The incident store could not"
+                    + " be searched (" + oneLine(e) + "), so no past incident was consulted and "
+                    + (explainer == null ? "" : "the language model was not asked; ")
+                    + "composed without a language model from the model's own signal only.");
+            return finish(anomaly, explanation, true, start);
+        }
+        boolean fallback = false;
         Explanation explanation;
         if (explainer == null) {
             explanation = template.explain(anomaly, incidents);
@@ -232,13 +255,16 @@ public final class ExplanationService implements AutoCloseable {
                 explanation = template.explain(anomaly, incidents).withNotice("The language model failed ("
                         + oneLine(e) + "); composed without it from " + incidents.size()
                         + " similar past incident" + (incidents.size() == 1 ? "" : "s") + " and the model's top features.");
+                fallback = true;
             }
         }
-        if (checker != null) {
-            explanation = explanation.withGrounding(checker.check(explanation, anomaly));
-        }
+        return finish(anomaly, explanation, fallback, start);
+    }
+
+    private Computed finish(AnomalyContext anomaly, Explanation explanation, boolean fallback, long start) {
+        Explanation checked = checker == null ? explanation : explanation.withGrounding(checker.check(explanation, anomaly));
         duration.record((System.nanoTime() - start) / 1e6);
-        return explanation;
+        return new Computed(checked, fallback);
     }
 
     private static String oneLine(Throwable e) {
@@ -265,6 +291,7 @@ public final class ExplanationService implements AutoCloseable {
         private boolean askModelWithoutIncidents;
         private int cacheSize = 1024;
         private Duration cacheTtl = Duration.ofHours(1);
+        private Duration fallbackCacheTtl = Duration.ofMinutes(1);
         private Clock clock = Clock.systemUTC();
         private @Nullable ExecutorService executor;
         private int threads = 1;
@@ -342,6 +369,16 @@ public final class ExplanationService implements AutoCloseable {
         }
 
         /**
+         * @param ttl how long a fallback explanation (the language model failed or the incident store could not
+         *     be searched) is used before the full explanation is tried again (default 1 minute)
+         * @return this builder
+         */
+        public Builder fallbackCacheTtl(Duration ttl) {
+            this.fallbackCacheTtl = ttl;
+            return this;
+        }
+
+        /**
          * @param clock the time source of the cache
          * @return this builder
          */
@@ -393,6 +430,9 @@ public final class ExplanationService implements AutoCloseable {
             }
             if (cacheTtl == null || cacheTtl.isNegative() || cacheTtl.isZero()) {
                 problems.add("cache ttl must be positive but was " + cacheTtl);
+            }
+            if (fallbackCacheTtl == null || fallbackCacheTtl.isNegative() || fallbackCacheTtl.isZero()) {
+                problems.add("fallback cache ttl must be positive but was " + fallbackCacheTtl);
             }
             if (threads < 1 || threads > 64) {
                 problems.add("threads must be between 1 and 64 but was " + threads);

@@ -6,16 +6,33 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.anomalyops.core.ConfigurationException;
 import dev.anomalyops.core.NonRetriableException;
 import dev.anomalyops.core.RetriableException;
+import dev.anomalyops.rag.AnomalyContext;
 import dev.anomalyops.rag.EmbeddedIncident;
+import dev.anomalyops.rag.Explanation;
+import dev.anomalyops.rag.ExplanationService;
+import dev.anomalyops.rag.Fixtures;
+import dev.anomalyops.rag.GroundingChecker;
+import dev.anomalyops.rag.IncidentIngest;
 import dev.anomalyops.rag.IncidentSearch;
 import dev.anomalyops.rag.IncidentStore;
 import dev.anomalyops.rag.IncidentStoreContract;
+import dev.anomalyops.rag.Retriever;
+import dev.anomalyops.rag.TestEmbedder;
+import dev.anomalyops.rag.llm.LlmConfig;
+import dev.anomalyops.rag.llm.LlmExplainer;
+import dev.anomalyops.rag.llm.OpenAiCompatibleClient;
 import io.grpc.Status;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.qdrant.client.grpc.Collections.Distance;
 import io.qdrant.client.grpc.Collections.VectorParams;
+import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -92,6 +109,66 @@ class QdrantIncidentStoreTest extends IncidentStoreContract {
         server.failNextCalls(Status.INVALID_ARGUMENT.withDescription("Wrong input"), 1);
         assertThatThrownBy(() -> store.search(axis(0, 0, 1), IncidentSearch.defaults()))
                 .isInstanceOf(NonRetriableException.class).hasMessageContaining("Wrong input");
+    }
+
+    /** A clock the test moves by hand. */
+    static final class HandClock extends Clock {
+        volatile Instant now = Instant.parse("2025-06-01T00:00:00Z");
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    @Test
+    void whenQdrantIsDownTheTemplateExplainsWithoutAskingTheModelAndSaysWhy() throws Exception {
+        HandClock clock = new HandClock();
+        // A language model nothing listens on: the test fails if the service asks it while Qdrant is down
+        // (the notice would then name the model's failure instead of the store's).
+        OpenAiCompatibleClient model = new OpenAiCompatibleClient(LlmConfig.builder(URI.create("http://127.0.0.1:9/v1"), "m")
+                .retries(0, Duration.ZERO).build());
+        try (QdrantIncidentStore history = QdrantIncidentStore.connect(config(384).collection("history").build(), registry);
+                ExplanationService service = ExplanationService.builder(Retriever.of(TestEmbedder.get(), history))
+                        .explainer(new LlmExplainer(model)).groundingChecker(GroundingChecker.of(TestEmbedder.get()))
+                        .clock(clock).build()) {
+            IncidentIngest.ingest(Fixtures.incidents(), TestEmbedder.get(), history, 16);
+            AnomalyContext anomaly = Fixtures.poolAnomaly();
+
+            server.failNextCalls(Status.UNAVAILABLE.withDescription("Qdrant is restarting"), 1);
+            Explanation down = service.explain(anomaly).get(30, TimeUnit.SECONDS);
+            assertThat(down.generator()).isEqualTo("template");
+            assertThat(down.incidents()).isEmpty();
+            assertThat(down.notice()).startsWith("The incident store could not be searched (")
+                    .contains("UNAVAILABLE").contains("Qdrant is restarting").contains("the language model was not asked");
+            assertThat(down.rootCauseAnalysis()).contains("db_active_connections");
+            assertThat(down.grounding().flagged()).isEmpty();
+
+            // The fallback is cached briefly, then the full explanation is tried again: Qdrant is back, the
+            // model is still unreachable, so the template answers from the retrieved incidents.
+            assertThat(service.cached(anomaly.signature())).contains(down);
+            clock.now = clock.now.plus(Duration.ofMinutes(2));
+            assertThat(service.cached(anomaly.signature())).isEmpty();
+            Explanation back = service.explain(anomaly).get(30, TimeUnit.SECONDS);
+            assertThat(back.incidents()).extracting(h -> h.incident().id()).startsWith("INC-101");
+            assertThat(back.notice()).startsWith("The language model failed (");
+
+            // A store that is gone altogether (connection refused) gives the same kind of answer.
+            server.close();
+            Explanation gone = service.explainNow(Fixtures.unknownAnomaly());
+            assertThat(gone.incidents()).isEmpty();
+            assertThat(gone.notice()).startsWith("The incident store could not be searched (").contains("UNAVAILABLE");
+        }
     }
 
     @Test
