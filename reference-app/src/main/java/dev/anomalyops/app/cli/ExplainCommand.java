@@ -2,6 +2,7 @@ package dev.anomalyops.app.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.anomalyops.core.ConfigurationException;
+import dev.anomalyops.core.RetriableException;
 import dev.anomalyops.rag.AnomalyContext;
 import dev.anomalyops.rag.Embedder;
 import dev.anomalyops.rag.Embedders;
@@ -139,7 +140,7 @@ final class ExplainCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         AnomalyContext anomaly = anomaly();
         try (Embedder embedder = Embedders.cached(MiniLmEmbedder.create(), 4096);
-                IncidentStore incidents = openStore()) {
+                IncidentStore incidents = openStoreOrNull()) {
             for (Path file : incidentFiles) {
                 IncidentIngest.Report report = IncidentIngest.ingest(file, embedder, incidents);
                 output.progress(String.format(Locale.ROOT, "%s: %d rows, %d added, %d duplicates, %d rejected", file,
@@ -148,7 +149,11 @@ final class ExplainCommand implements Callable<Integer> {
             }
             IncidentSearch search = IncidentSearch.builder().limit(limit).minSimilarity(minSimilarity)
                     .service(sameService ? service : null).build();
-            try (ExplanationService service = ExplanationService.builder(Retriever.of(embedder, incidents))
+            // An unreachable Qdrant still gets an explanation (from the model's signal), whose notice says why.
+            Retriever retriever = incidents != null ? Retriever.of(embedder, incidents) : (a, s) -> {
+                throw storeDown;
+            };
+            try (ExplanationService service = ExplanationService.builder(retriever)
                     .search(search)
                     .explainer(llmExplainer())
                     .groundingChecker(GroundingChecker.of(embedder))
@@ -183,6 +188,23 @@ final class ExplainCommand implements Callable<Integer> {
             }
         }
         return b.build();
+    }
+
+    /** Why the incident store could not be opened; set only when explaining without it. */
+    private RuntimeException storeDown;
+
+    /** Null when Qdrant cannot be reached and nothing is to be loaded into it ({@link #storeDown} says why). */
+    private IncidentStore openStoreOrNull() {
+        try {
+            return openStore();
+        } catch (RetriableException e) {
+            if (qdrant == null || !incidentFiles.isEmpty()) {
+                throw e;
+            }
+            output.progress("Qdrant at " + qdrant + " cannot be reached; explaining without past incidents: " + e.getMessage());
+            storeDown = e;
+            return null;
+        }
     }
 
     private IncidentStore openStore() {

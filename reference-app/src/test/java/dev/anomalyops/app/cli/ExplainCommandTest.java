@@ -62,6 +62,30 @@ class ExplainCommandTest {
     }
 
     @Test
+    void anUnreachableQdrantStillGivesAnExplanationThatSaysWhy() throws Exception {
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        // Nothing listens on the port any more: Qdrant is down.
+        Run down = run("explain", "--qdrant", "127.0.0.1:" + port, "--message", "Connection pool exhausted on payments-db",
+                "--score", "0.97", "--feature", "db_active_connections=50:1.42", "--json");
+        assertThat(down.exitCode()).as(down.err()).isZero();
+        assertThat(down.err()).contains("cannot be reached; explaining without past incidents");
+        JsonNode doc = Output.mapper().readTree(down.out());
+        assertThat(doc.get("generator").asText()).isEqualTo("template");
+        assertThat(doc.get("incidents")).isEmpty();
+        assertThat(doc.get("notice").asText()).startsWith("The incident store could not be searched (").contains("Qdrant");
+        assertThat(doc.get("sections").get("root_cause_analysis").asText()).contains("db_active_connections");
+
+        // Loading incidents needs the store: that fails with one line instead.
+        Path incidents = Files.writeString(temp.resolve("i.jsonl"), "{\"message\":\"x\",\"occurred_at\":\"2025-01-03T10:00:00Z\"}");
+        Run load = run("explain", "--qdrant", "127.0.0.1:" + port, "--incidents", incidents.toString(), "--message", "x");
+        assertThat(load.exitCode()).isNotZero();
+        assertThat(load.err().strip()).startsWith("anomalyops: ").doesNotContain("\n");
+    }
+
+    @Test
     void badInputFailsWithOneLine() {
         Run badFeature = run("explain", "--message", "x", "--feature", "cpu");
         assertThat(badFeature.exitCode()).isEqualTo(AnomalyOpsCli.BAD_INPUT);
