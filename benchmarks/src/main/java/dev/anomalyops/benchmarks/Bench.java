@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Runs a benchmark runner; the last line on stdout is one JSON object with its figures.",
-        subcommands = {BundleRunner.class, CommandLine.HelpCommand.class})
+        subcommands = {BundleRunner.class, LoghubRunner.class, HdfsRunner.class, CommandLine.HelpCommand.class})
 public final class Bench implements Runnable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
