@@ -64,6 +64,10 @@ final class LoghubRunner implements Bench.Runner {
         Bench.progress("%d lines, %d parsed, %d compared; %d templates (truth %d); GA %.4f, PA %.4f",
                 result.lines(), result.parsedLines(), result.evaluatedLines(), result.templates(),
                 result.truthTemplates(), result.groupingAccuracy(), result.parsingAccuracy());
+        if (result.formatMisses() > 0) {
+            Bench.progress("Warning: the format did not parse %d lines that the ground truth has; their Content was mined",
+                    result.formatMisses());
+        }
         if (result.contentMismatches() > 0) {
             Bench.progress("Warning: %d parsed messages differ from the structured file's Content column",
                     result.contentMismatches());
@@ -102,6 +106,7 @@ final class LoghubRunner implements Bench.Runner {
         figures.put("learn_lines_per_second", learnLinesPerSecond);
         figures.put("lines", result.lines());
         figures.put("parsed_lines", result.parsedLines());
+        figures.put("compared_lines", result.evaluatedLines());
         figures.put("templates", result.templates());
         figures.put("truth_templates", result.truthTemplates());
         return figures;

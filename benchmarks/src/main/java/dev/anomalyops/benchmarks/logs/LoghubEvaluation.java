@@ -24,7 +24,12 @@ import java.util.Map;
  * (lines that do not match are left out, as the reference parser does, and the structured file lists only the
  * lines that match), learn every message in log order with a fresh {@link TemplateMiner}, and compare each line's
  * final template with the structured file's {@code EventId} (grouping accuracy) and {@code EventTemplate}
- * (parsing accuracy). The structured file's rows are matched to the parsed lines in order.
+ * (parsing accuracy).
+ *
+ * <p>The structured file's rows are matched to the raw lines in order: a row belongs to the next raw line that
+ * ends with its {@code Content} (or simply the next line when none does). A raw line with no row is one the
+ * reference parser skipped, and is skipped here too; a row whose line this format did not parse is still mined, with the row's {@code Content} (and counted
+ * in {@link Result#formatMisses()}), so that a format difference cannot shift the comparison.
  */
 public final class LoghubEvaluation {
     private LoghubEvaluation() {}
@@ -34,6 +39,7 @@ public final class LoghubEvaluation {
      * @param parsedLines lines that matched the format
      * @param evaluatedLines rows of the structured file compared (a row without a parsed line counts as wrong)
      * @param contentMismatches parsed messages that differ from the structured file's {@code Content}
+     * @param formatMisses rows whose raw line the format did not parse (mined from the row's content instead)
      * @param templates templates found
      * @param truthTemplates distinct {@code EventId}s in the structured file
      * @param groupingAccuracy GA
@@ -43,7 +49,8 @@ public final class LoghubEvaluation {
      * @param format the compiled format
      * @param miner the miner after learning every line
      */
-    public record Result(int lines, int parsedLines, int evaluatedLines, int contentMismatches, int templates,
+    public record Result(int lines, int parsedLines, int evaluatedLines, int contentMismatches, int formatMisses,
+            int templates,
             int truthTemplates, double groupingAccuracy, double parsingAccuracy, List<String> contents,
             List<String> rawLines, LogFormat format, TemplateMiner miner) {}
 
@@ -57,22 +64,54 @@ public final class LoghubEvaluation {
      */
     public static Result evaluate(Path log, Path structured, String formatString, Masking masking) throws IOException {
         LogFormat format = LogFormat.of(formatString);
-        List<String> contents = new ArrayList<>();
-        List<String> raw = new ArrayList<>();
-        int lines = 0;
+        List<String> rawLines = new ArrayList<>();
+        List<String> parsed = new ArrayList<>();
+        int parsedLines = 0;
         var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
                 .onUnmappableCharacter(CodingErrorAction.REPLACE);
         try (BufferedReader in = new BufferedReader(new InputStreamReader(Files.newInputStream(log), decoder))) {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
-                lines++;
-                LineOutcome outcome = format.parse(line, lines);
+                LineOutcome outcome = format.parse(line, rawLines.size() + 1);
+                rawLines.add(line);
                 if (outcome instanceof LogRecord record) {
-                    contents.add(record.message());
-                    raw.add(line);
+                    parsed.add(record.message());
+                    parsedLines++;
+                } else {
+                    parsed.add(null);
                 }
             }
         }
         Rfc4180 truth = Rfc4180.read(structured);
+        int n = truth.size();
+        List<String> contents = new ArrayList<>(n);
+        List<String> raw = new ArrayList<>(n);
+        int mismatches = 0;
+        int misses = 0;
+        int next = 0;
+        for (int row = 0; row < n; row++) {
+            String expected = truth.get(row, "Content").strip();
+            int line = next;
+            while (line < rawLines.size() && !rawLines.get(line).strip().endsWith(expected)) {
+                line++;
+            }
+            if (line >= rawLines.size()) {
+                // No later line ends with this content (the structured file rewrote it): keep to the order.
+                if (next >= rawLines.size()) {
+                    break;
+                }
+                line = next;
+            }
+            next = line + 1;
+            String content = parsed.get(line);
+            if (content == null) {
+                misses++;
+                content = expected;
+            } else if (!content.strip().equals(expected)) {
+                mismatches++;
+            }
+            contents.add(content);
+            raw.add(rawLines.get(line));
+        }
         TemplateMiner miner = TemplateMiner.builder().masking(masking).build();
         int[] ids = new int[contents.size()];
         for (int i = 0; i < contents.size(); i++) {
@@ -82,12 +121,10 @@ public final class LoghubEvaluation {
         for (Template template : miner.templates()) {
             texts.put(template.id(), template.text());
         }
-        int n = truth.size();
         List<Object> truthGroups = new ArrayList<>(n);
         List<Object> predictedGroups = new ArrayList<>(n);
         List<String> truthTemplates = new ArrayList<>(n);
         List<String> predictedTemplates = new ArrayList<>(n);
-        int mismatches = 0;
         for (int row = 0; row < n; row++) {
             truthGroups.add(truth.get(row, "EventId"));
             truthTemplates.add(truth.get(row, "EventTemplate").strip());
@@ -95,15 +132,12 @@ public final class LoghubEvaluation {
                 int id = miner.templateId(ids[row]);
                 predictedGroups.add(id);
                 predictedTemplates.add(texts.get(id));
-                if (truth.has("Content") && !truth.get(row, "Content").strip().equals(contents.get(row).strip())) {
-                    mismatches++;
-                }
             } else {
                 predictedGroups.add(new Object());
                 predictedTemplates.add(null);
             }
         }
-        return new Result(lines, contents.size(), n, mismatches, miner.size(),
+        return new Result(rawLines.size(), parsedLines, n, mismatches, misses, miner.size(),
                 (int) truthGroups.stream().distinct().count(),
                 ParsingAccuracy.groupingAccuracy(truthGroups, predictedGroups),
                 ParsingAccuracy.parsingAccuracy(truthTemplates, predictedTemplates), contents, raw, format, miner);

@@ -16,10 +16,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The miner's saved state as JSON: format name and version, configuration, every cluster (active or merged)
@@ -45,6 +44,8 @@ final class MinerState {
         json.writeNumberField("depth", miner.depth());
         json.writeNumberField("maxChildren", miner.maxChildren());
         json.writeNumberField("minDistinctValues", miner.minDistinctValues());
+        json.writeNumberField("minDistinctValuesDominated", miner.minDistinctValuesDominated());
+        json.writeNumberField("dominance", miner.dominance());
         json.writeNumberField("maxTokens", miner.maxTokens());
         json.writeNumberField("maxEvidence", miner.maxEvidence());
         Masking masking = miner.masking();
@@ -82,7 +83,7 @@ final class MinerState {
         }
         json.writeEndArray();
         json.writeArrayFieldStart("evidence");
-        for (Map.Entry<List<String>, Set<String>> entry : miner.evidence().entrySet()) {
+        for (Map.Entry<List<String>, Map<String, Long>> entry : miner.evidence().entrySet()) {
             json.writeStartObject();
             json.writeArrayFieldStart("signature");
             for (String token : entry.getKey()) {
@@ -90,8 +91,11 @@ final class MinerState {
             }
             json.writeEndArray();
             json.writeArrayFieldStart("values");
-            for (String value : entry.getValue()) {
-                json.writeString(value);
+            for (Map.Entry<String, Long> value : entry.getValue().entrySet()) {
+                json.writeStartObject();
+                json.writeStringField("value", value.getKey());
+                json.writeNumberField("count", value.getValue());
+                json.writeEndObject();
             }
             json.writeEndArray();
             json.writeEndObject();
@@ -186,6 +190,8 @@ final class MinerState {
                 .depth(required(config, "depth").asInt())
                 .maxChildren(required(config, "maxChildren").asInt())
                 .minDistinctValues(required(config, "minDistinctValues").asInt())
+                .minDistinctValuesDominated(required(config, "minDistinctValuesDominated").asInt())
+                .dominance(required(config, "dominance").asDouble())
                 .maxTokens(required(config, "maxTokens").asInt())
                 .maxEvidence(required(config, "maxEvidence").asInt())
                 .masking(masking.build())
@@ -242,9 +248,9 @@ final class MinerState {
             for (JsonNode token : required(entry, "signature")) {
                 signature.add(token.asText());
             }
-            Set<String> values = new LinkedHashSet<>();
+            Map<String, Long> values = new LinkedHashMap<>();
             for (JsonNode value : required(entry, "values")) {
-                values.add(value.asText());
+                values.put(required(value, "value").asText(), required(value, "count").asLong());
             }
             miner.evidence().put(List.copyOf(signature), values);
         }

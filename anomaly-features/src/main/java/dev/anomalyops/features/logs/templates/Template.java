@@ -8,7 +8,7 @@ import java.util.Objects;
  * messages it has matched.
  *
  * @param id the template id; it never changes, and a model's feature columns refer to it
- * @param text the template, tokens separated by one space, runs of the same variable token shown once
+ * @param text the template, tokens separated by one space, a run of bare {@code <*>} tokens shown once
  * @param count messages learnt into this template, merged templates included
  * @param mergedIds ids of templates that were merged into this one (their messages now get {@code id}),
  *     ascending; empty when none

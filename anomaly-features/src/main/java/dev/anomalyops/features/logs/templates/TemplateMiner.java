@@ -9,12 +9,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * An online log template miner of the Drain family: it turns each message into the id of its template
@@ -34,9 +32,10 @@ import java.util.Set;
  *       {@linkplain Builder#similarityThreshold threshold} and that differ from the message in exactly one
  *       token. Unlike classic Drain it does not generalise that token at once: it counts the distinct values
  *       seen there and turns the position into {@code <*>} only after {@linkplain Builder#minDistinctValues
- *       enough distinct values} (4 by default). That keeps enumerations such as {@code bytes}/{@code values}
- *       or {@code NEW}/{@code RUNNING} apart while user and host names merge. Tokens that already look
- *       variable (digits, a masked part) generalise after two values.</li>
+ *       enough distinct values}: 3, or 5 when one value holds 80% of the messages (an adaptive threshold: a
+ *       dominant value is more likely a constant that tells events apart). That keeps enumerations such as
+ *       {@code bytes}/{@code values} apart while user and host names merge. Tokens that already look variable
+ *       (digits, a masked part) generalise after two values.</li>
  *   <li>Templates that read the same once a run of repeated variable tokens is shown once
  *       ({@code <*> <*> <*>} and {@code <*>}; lists of block ids) share one id.</li>
  * </ol>
@@ -67,6 +66,8 @@ public final class TemplateMiner {
     private final int depth;
     private final int maxChildren;
     private final int minDistinctValues;
+    private final int minDistinctValuesDominated;
+    private final double dominance;
     private final int maxTokens;
     private final int maxEvidence;
     private final Tokenizer tokenizer;
@@ -77,13 +78,15 @@ public final class TemplateMiner {
     private int[] parent = new int[64];
     private long[] groupCount = new long[64];
     private final Map<String, Cluster> canonical = new HashMap<>();
-    private final LinkedHashMap<List<String>, Set<String>> evidence;
+    private final LinkedHashMap<List<String>, Map<String, Long>> evidence;
 
     private TemplateMiner(Builder builder) {
         this.similarityThreshold = builder.similarityThreshold;
         this.depth = builder.depth;
         this.maxChildren = builder.maxChildren;
         this.minDistinctValues = builder.minDistinctValues;
+        this.minDistinctValuesDominated = builder.minDistinctValuesDominated;
+        this.dominance = builder.dominance;
         this.maxTokens = builder.maxTokens;
         this.maxEvidence = builder.maxEvidence;
         this.tokenizer = new Tokenizer(builder.masking);
@@ -93,7 +96,7 @@ public final class TemplateMiner {
             private static final long serialVersionUID = 1L;
 
             @Override
-            protected boolean removeEldestEntry(Map.Entry<List<String>, Set<String>> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<List<String>, Map<String, Long>> eldest) {
                 return size() > limit;
             }
         };
@@ -188,7 +191,7 @@ public final class TemplateMiner {
                 continue;
             }
             Cluster shown = representative.get(id);
-            String text = shown == null ? canonicalText(clusters.get(id - 1).tokens) : canonicalText(shown.tokens);
+            String text = displayText(shown == null ? clusters.get(id - 1).tokens : shown.tokens);
             templates.add(new Template(id, text, groupCount[id], merged.getOrDefault(id, List.of())));
         }
         return templates;
@@ -249,6 +252,16 @@ public final class TemplateMiner {
     /** @return distinct values a word position needs before it becomes {@code <*>} */
     public int minDistinctValues() {
         return minDistinctValues;
+    }
+
+    /** @return distinct values needed instead when one value dominates */
+    public int minDistinctValuesDominated() {
+        return minDistinctValuesDominated;
+    }
+
+    /** @return the share of messages one value must hold to dominate a position */
+    public double dominance() {
+        return dominance;
     }
 
     /** @return the most tokens of a message that are compared */
@@ -384,10 +397,10 @@ public final class TemplateMiner {
             boolean weak = ((before.contains(W) || after.contains(W)) && candidate.size <= WEAK_WORD_MAX_SIZE)
                     || (looksVariable(before) && looksVariable(after));
             List<String> key = List.of(signature);
-            Set<String> values = evidence.computeIfAbsent(key, k -> new LinkedHashSet<>());
-            values.add(before);
-            values.add(after);
-            if (values.size() >= (weak ? WEAK_DISTINCT_VALUES : minDistinctValues)) {
+            Map<String, Long> values = evidence.computeIfAbsent(key, k -> new LinkedHashMap<>());
+            values.merge(before, candidate.size, Math::max);
+            values.merge(after, 1L, Math::max);
+            if (values.size() >= (weak ? WEAK_DISTINCT_VALUES : distinctValuesNeeded(values))) {
                 evidence.remove(key);
                 generalise(signature);
                 if (!created.active) {
@@ -395,6 +408,21 @@ public final class TemplateMiner {
                 }
             }
         }
+    }
+
+    /**
+     * The adaptive part of the threshold: when one value accounts for most of the messages seen at a position
+     * ({@code user=root} in 350 lines, {@code user=guest} in 17), the position is more likely a constant that
+     * tells events apart than a variable, so more distinct values are needed.
+     */
+    private int distinctValuesNeeded(Map<String, Long> values) {
+        long total = 0;
+        long most = 0;
+        for (long count : values.values()) {
+            total += count;
+            most = Math.max(most, count);
+        }
+        return most >= dominance * total ? minDistinctValuesDominated : minDistinctValues;
     }
 
     private static boolean looksVariable(String part) {
@@ -510,7 +538,28 @@ public final class TemplateMiner {
         }
     }
 
-    /** The template text: tokens joined by one space, a run of one repeated variable token shown once. */
+    /** The displayed template: tokens joined by one space, a run of bare {@code <*>} tokens shown once. */
+    static String displayText(String[] tokens) {
+        StringBuilder text = new StringBuilder();
+        boolean previousWildcard = false;
+        for (String token : tokens) {
+            boolean wildcard = token.equals(W);
+            if (wildcard && previousWildcard) {
+                continue;
+            }
+            if (text.length() > 0) {
+                text.append(' ');
+            }
+            text.append(token);
+            previousWildcard = wildcard;
+        }
+        return text.toString();
+    }
+
+    /**
+     * The identity of a template across lengths: tokens joined by one space, a run of one repeated variable token
+     * shown once (a list of ids of any length reads the same).
+     */
     static String canonicalText(String[] tokens) {
         StringBuilder text = new StringBuilder();
         String previous = null;
@@ -567,7 +616,7 @@ public final class TemplateMiner {
         return groupCount[id];
     }
 
-    LinkedHashMap<List<String>, Set<String>> evidence() {
+    LinkedHashMap<List<String>, Map<String, Long>> evidence() {
         return evidence;
     }
 
@@ -589,7 +638,9 @@ public final class TemplateMiner {
         private double similarityThreshold = 0.5;
         private int depth = 4;
         private int maxChildren = 100;
-        private int minDistinctValues = 4;
+        private int minDistinctValues = 3;
+        private int minDistinctValuesDominated = 5;
+        private double dominance = 0.8;
         private int maxTokens = 256;
         private int maxEvidence = 100_000;
         private Masking masking = Masking.defaults();
@@ -627,11 +678,31 @@ public final class TemplateMiner {
 
         /**
          * @param values distinct values a word position must show before it becomes {@code <*>}, at least 2;
-         *     default 4
+         *     default 3
          * @return this builder
          */
         public Builder minDistinctValues(int values) {
             this.minDistinctValues = values;
+            return this;
+        }
+
+        /**
+         * @param values distinct values needed instead when one value holds at least the
+         *     {@linkplain #dominance dominance} share of the messages, at least {@code minDistinctValues}; default 5
+         * @return this builder
+         */
+        public Builder minDistinctValuesDominated(int values) {
+            this.minDistinctValuesDominated = values;
+            return this;
+        }
+
+        /**
+         * @param share share of the messages at a position that one value must hold to dominate it, in (0, 1];
+         *     default 0.8
+         * @return this builder
+         */
+        public Builder dominance(double share) {
+            this.dominance = share;
             return this;
         }
 
@@ -681,6 +752,13 @@ public final class TemplateMiner {
             }
             if (minDistinctValues < 2) {
                 problems.add("minDistinctValues must be >= 2 but was " + minDistinctValues);
+            }
+            if (minDistinctValuesDominated < minDistinctValues) {
+                problems.add("minDistinctValuesDominated must be >= minDistinctValues (" + minDistinctValues + ") but was "
+                        + minDistinctValuesDominated);
+            }
+            if (!(dominance > 0 && dominance <= 1)) {
+                problems.add("dominance must be in (0, 1] but was " + dominance);
             }
             if (maxTokens < 2) {
                 problems.add("maxTokens must be >= 2 but was " + maxTokens);
