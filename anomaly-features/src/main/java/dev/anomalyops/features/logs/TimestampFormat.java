@@ -250,7 +250,7 @@ public final class TimestampFormat {
         }
         ZonedDateTime now = ZonedDateTime.now(clock.withZone(effective));
         int candidateYear = now.getYear();
-        if (month == 2 && day == 29 && !java.time.Year.isLeap(candidateYear)) {
+        while (month == 2 && day == 29 && !java.time.Year.isLeap(candidateYear)) {
             candidateYear--;
         }
         LocalDate candidate = LocalDate.of(candidateYear, month, day);

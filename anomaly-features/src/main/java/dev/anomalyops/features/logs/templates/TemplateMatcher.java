@@ -18,14 +18,17 @@ public final class TemplateMatcher {
     private final Tokenizer tokenizer;
     private final PrefixTree tree;
     private final int[] templateOf;
+    private final Map<String, Integer> byCanonicalText;
     private final int maxTokens;
     private final List<Template> templates;
     private final Map<Integer, Template> byId;
 
-    TemplateMatcher(Tokenizer tokenizer, PrefixTree tree, int[] templateOf, int maxTokens, List<Template> templates) {
+    TemplateMatcher(Tokenizer tokenizer, PrefixTree tree, int[] templateOf, Map<String, Integer> byCanonicalText,
+            int maxTokens, List<Template> templates) {
         this.tokenizer = tokenizer;
         this.tree = tree;
         this.templateOf = templateOf;
+        this.byCanonicalText = Map.copyOf(byCanonicalText);
         this.maxTokens = maxTokens;
         this.templates = List.copyOf(templates);
         Map<Integer, Template> index = new HashMap<>();
@@ -51,7 +54,11 @@ public final class TemplateMatcher {
             tokens = limited;
         }
         Cluster cluster = tree.find(tokens);
-        return cluster == null ? TemplateMiner.UNKNOWN : templateOf[cluster.id];
+        if (cluster == null) {
+            Integer same = byCanonicalText.get(TemplateMiner.canonicalText(tokens));
+            return same == null ? TemplateMiner.UNKNOWN : same;
+        }
+        return templateOf[cluster.id];
     }
 
     /** @return the templates of the snapshot, by id */

@@ -137,8 +137,14 @@ public final class TemplateMiner {
      */
     public int match(CharSequence content) {
         Objects.requireNonNull(content, "content");
-        Cluster match = tree.find(limit(tokenizer.tokenize(content)));
-        return match == null ? UNKNOWN : find(match.id);
+        String[] tokens = limit(tokenizer.tokenize(content));
+        Cluster match = tree.find(tokens);
+        if (match == null) {
+            // A list of another length than any seen so far: same template when it reads the same.
+            Cluster same = canonical.get(canonicalText(tokens));
+            return same == null || !same.active ? UNKNOWN : find(same.id);
+        }
+        return find(match.id);
     }
 
     /**
@@ -231,7 +237,14 @@ public final class TemplateMiner {
         for (Map.Entry<Integer, Integer> entry : ids.entrySet()) {
             templateOf[entry.getKey()] = entry.getValue();
         }
-        return new TemplateMatcher(tokenizer, copy, templateOf, maxTokens, templates());
+        Map<String, Integer> byCanonicalText = new HashMap<>();
+        for (Map.Entry<String, Cluster> entry : canonical.entrySet()) {
+            Cluster cluster = entry.getValue();
+            if (cluster.active && canonicalText(cluster.tokens).equals(entry.getKey())) {
+                byCanonicalText.put(entry.getKey(), find(cluster.id));
+            }
+        }
+        return new TemplateMatcher(tokenizer, copy, templateOf, byCanonicalText, maxTokens, templates());
     }
 
     /** @return the similarity threshold */
