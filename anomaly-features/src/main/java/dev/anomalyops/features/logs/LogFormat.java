@@ -151,10 +151,16 @@ public final class LogFormat implements LogLineParser {
     public LineOutcome parse(String line, long lineNumber) {
         Objects.requireNonNull(line, "line");
         String stripped = Chars.strip(line);
-        Matcher matcher = pattern.matcher(stripped);
-        if (!matcher.matches()) {
-            return new RejectedLine(lineNumber, line, "Line " + lineNumber + " does not match the format \""
-                    + Chars.abbreviate(format, 200) + "\"");
+        Matcher matcher = pattern.matcher(new BudgetedText(stripped));
+        try {
+            if (!matcher.matches()) {
+                return new RejectedLine(lineNumber, line, "Line " + lineNumber + " does not match the format \""
+                        + Chars.abbreviate(format, 200) + "\"");
+            }
+        } catch (BudgetedText.Exhausted e) {
+            return new RejectedLine(lineNumber, line, "Line " + lineNumber + " could not be matched against the format \""
+                    + Chars.abbreviate(format, 200) + "\" within " + e.budget() + " steps (the expression backtracks too"
+                    + " much on it)");
         }
         String[] values = new String[groups.length];
         for (int i = 0; i < groups.length; i++) {

@@ -28,6 +28,7 @@ import java.util.regex.PatternSyntaxException;
  *   <li>{@linkplain Builder#units units}: a size or duration unit after a masked number ({@code 5.2 KB},
  *       {@code <1 sec}).</li>
  * </ul>
+ * A token longer than 1,024 characters is always a variable (an encoded blob or a dump).
  * {@linkplain Builder#rule Extra rules} are regular expressions applied to the whole message first; every match
  * becomes {@code <*>} (for example Loghub's per-system regexes). They cost a regex pass per message.
  *

@@ -24,6 +24,9 @@ final class Tokenizer {
             "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "june", "july",
             "august", "september", "october", "november", "december");
 
+    /** Tokens longer than this are variables whatever they contain (encoded blobs, dumps). */
+    static final int MAX_TOKEN_LENGTH = 1024;
+
     /** Size and duration units that follow a number as their own token. */
     private static final Set<String> UNITS = Set.of("B", "KB", "MB", "GB", "TB", "PB", "KiB", "MiB", "GiB", "TiB",
             "ms", "us", "ns", "\u00b5s", "s", "sec", "secs");
@@ -102,6 +105,10 @@ final class Tokenizer {
                     underscore = true;
                 }
                 i++;
+            }
+            if (i - start > MAX_TOKEN_LENGTH) {
+                tokens[index++] = WILDCARD;
+                continue;
             }
             if (!digit && !slash) {
                 tokens[index++] = new String(chars, start, i - start);
@@ -204,8 +211,17 @@ final class Tokenizer {
         int copied = 0;
         boolean changed = false;
         int i = 0;
+        // A scheme run that is not followed by "://" fails for every later start inside it: skip those starts
+        // so that the scan stays linear in the token length.
+        int failedSchemeRunEnd = -1;
         while (i < n) {
-            int end = matchUrl(t, from, n, i);
+            int end = -1;
+            if (i >= failedSchemeRunEnd) {
+                end = matchUrl(t, from, n, i);
+                if (end < 0 && isAsciiLetter(t[from + i])) {
+                    failedSchemeRunEnd = schemeRunEnd(t, from, n, i);
+                }
+            }
             if (end < 0) {
                 end = matchUnixPath(t, from, n, i);
             }
@@ -227,6 +243,14 @@ final class Tokenizer {
         }
         System.arraycopy(t, from + copied, out, written, n - copied);
         return written + n - copied;
+    }
+
+    private static int schemeRunEnd(char[] t, int from, int n, int i) {
+        int j = i + 1;
+        while (j < n && (isAsciiAlnum(t[from + j]) || t[from + j] == '+' || t[from + j] == '.' || t[from + j] == '-')) {
+            j++;
+        }
+        return j;
     }
 
     private static int matchUrl(char[] t, int from, int n, int i) {
@@ -301,8 +325,14 @@ final class Tokenizer {
         int copied = 0;
         boolean changed = false;
         int i = 0;
+        // When the run after an underscore has no digit, no later start inside that run can find one.
+        int noDigitUntil = -1;
         while (i < n) {
-            int end = matchIdentifier(t, from, n, i);
+            int end = i < noDigitUntil ? -1 : matchIdentifier(t, from, n, i);
+            if (end < -1) {
+                noDigitUntil = -end;
+                end = -1;
+            }
             if (end > i) {
                 System.arraycopy(t, from + copied, out, written, i - copied);
                 written = appendWildcard(out, written + i - copied);
@@ -337,7 +367,7 @@ final class Tokenizer {
             digit |= isDigit(t[from + k]);
             k++;
         }
-        return digit ? k : -1;
+        return digit ? k : -Math.max(k, 2);
     }
 
     // ---- numbers and hex ids: (?<![A-Za-z0-9])(?:0[xX][0-9a-fA-F]+ | [<>~]?[-+]?[vV]?\d+(?:\.\d+)*
