@@ -35,7 +35,8 @@ import java.util.Optional;
  *       enough distinct values}: 3, or 5 when one value holds 80% of the messages (an adaptive threshold: a
  *       dominant value is more likely a constant that tells events apart). That keeps enumerations such as
  *       {@code bytes}/{@code values} apart while user and host names merge. Tokens that already look variable
- *       (digits, a masked part) generalise after two values.</li>
+ *       (digits, a masked part) generalise after two values. A template always keeps at least two constant
+ *       tokens.</li>
  *   <li>Templates that read the same once a run of repeated variable tokens is shown once
  *       ({@code <*> <*> <*>} and {@code <*>}; lists of block ids) share one id.</li>
  * </ol>
@@ -405,6 +406,9 @@ public final class TemplateMiner {
             String[] generalised = generaliseToken(template[differing], tokens[differing]);
             String[] signature = template.clone();
             signature[differing] = generalised[0];
+            if (!keepsEnoughConstants(signature)) {
+                continue;
+            }
             String before = generalised[1];
             String after = generalised[2];
             boolean weak = ((before.contains(W) || after.contains(W)) && candidate.size <= WEAK_WORD_MAX_SIZE)
@@ -436,6 +440,22 @@ public final class TemplateMiner {
             most = Math.max(most, count);
         }
         return most >= dominance * total ? minDistinctValuesDominated : minDistinctValues;
+    }
+
+    /**
+     * A template keeps at least two tokens that are not bare {@code <*>} (all but one for messages of one or two
+     * tokens). Without this floor a template made mostly of wildcards matches almost any message of its length,
+     * and near-misses on it would generalise it step by step into {@code <*> <*> <*>}.
+     */
+    private static boolean keepsEnoughConstants(String[] signature) {
+        int needed = Math.min(2, signature.length - 1);
+        int constants = 0;
+        for (String token : signature) {
+            if (!token.equals(W) && ++constants >= needed) {
+                return true;
+            }
+        }
+        return constants >= needed;
     }
 
     private static boolean looksVariable(String part) {

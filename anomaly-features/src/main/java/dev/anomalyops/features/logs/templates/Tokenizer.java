@@ -57,7 +57,8 @@ final class Tokenizer {
         }
         int length = text.length();
         char[] chars = new char[length];
-        if (text instanceof String string) {
+        String string = text instanceof String whole ? whole : null;
+        if (string != null) {
             string.getChars(0, length, chars, 0);
         } else {
             for (int i = 0; i < length; i++) {
@@ -90,7 +91,8 @@ final class Tokenizer {
             }
             int start = i;
             boolean digit = false;
-            boolean slash = false;
+            int slashes = 0;
+            boolean backslash = false;
             boolean underscore = false;
             while (i < length) {
                 char c = chars[i];
@@ -99,8 +101,10 @@ final class Tokenizer {
                 }
                 if (c >= '0' && c <= '9') {
                     digit = true;
-                } else if (c == '/' || c == '\\') {
-                    slash = true;
+                } else if (c == '/') {
+                    slashes++;
+                } else if (c == '\\') {
+                    backslash = true;
                 } else if (c == '_') {
                     underscore = true;
                 }
@@ -110,19 +114,26 @@ final class Tokenizer {
                 tokens[index++] = WILDCARD;
                 continue;
             }
-            if (!digit && !slash) {
-                tokens[index++] = new String(chars, start, i - start);
+            // A path needs two slashes (a URL's "://" included) or a backslash; without digits nothing else can
+            // be masked either.
+            boolean paths = slashes >= 2 || backslash;
+            if (!digit && !paths) {
+                tokens[index++] = string != null ? string.substring(start, i) : new String(chars, start, i - start);
                 dateCandidates |= isDateWord(chars, start, i);
                 continue;
             }
-            if (isPlainNumber(chars, start, i) && masking.numbers()) {
+            if (digit && masking.numbers() && isPlainNumber(chars, start, i)) {
+                tokens[index++] = WILDCARD;
+                continue;
+            }
+            if (digit && underscore && masking.identifiers() && isWholeIdentifier(chars, start, i)) {
                 tokens[index++] = WILDCARD;
                 continue;
             }
             if (buffers == null) {
-                buffers = new Buffers();
+                buffers = BUFFERS.get();
             }
-            tokens[index++] = maskToken(chars, start, i, digit, slash, underscore, buffers);
+            tokens[index++] = maskToken(chars, start, i, digit, paths, underscore, buffers);
         }
         if (masking.units()) {
             maskUnits(tokens);
@@ -142,6 +153,9 @@ final class Tokenizer {
                 || Character.isWhitespace(c));
     }
 
+    /** Scratch space per thread, so that masking allocates nothing but the resulting token. */
+    private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
+
     /** Two scratch arrays that the masking passes write into alternately. */
     private static final class Buffers {
         char[] a = new char[64];
@@ -152,12 +166,12 @@ final class Tokenizer {
         }
     }
 
-    private String maskToken(char[] chars, int start, int end, boolean digit, boolean slash, boolean underscore,
+    private String maskToken(char[] chars, int start, int end, boolean digit, boolean paths, boolean underscore,
             Buffers buffers) {
         char[] current = chars;
         int from = start;
         int length = end - start;
-        if (slash && masking.paths()) {
+        if (paths && masking.paths()) {
             buffers.a = buffers.ensure(buffers.a, length + WILDCARD.length());
             int written = maskPaths(current, from, length, buffers.a);
             if (written >= 0) {
@@ -273,11 +287,11 @@ final class Tokenizer {
     }
 
     private static int matchUnixPath(char[] t, int from, int n, int i) {
-        if (i > 0 && (isWordChar(t[from + i - 1]) || t[from + i - 1] == '/')) {
+        char c = t[from + i];
+        if ((c != '/' && c != '~' && c != '.') || (i > 0 && (isWordChar(t[from + i - 1]) || t[from + i - 1] == '/'))) {
             return -1;
         }
         int j;
-        char c = t[from + i];
         if (c == '~') {
             j = i + 1;
         } else if (c == '.') {
@@ -305,10 +319,10 @@ final class Tokenizer {
     }
 
     private static int matchWindowsPath(char[] t, int from, int n, int i) {
-        if (i > 0 && isWordChar(t[from + i - 1])) {
+        if (i + 2 >= n || t[from + i + 1] != ':' || t[from + i + 2] != '\\' || !isAsciiLetter(t[from + i])) {
             return -1;
         }
-        if (i + 2 >= n || !isAsciiLetter(t[from + i]) || t[from + i + 1] != ':' || t[from + i + 2] != '\\') {
+        if (i > 0 && isWordChar(t[from + i - 1])) {
             return -1;
         }
         int j = i + 3;
@@ -351,7 +365,7 @@ final class Tokenizer {
     }
 
     private static int matchIdentifier(char[] t, int from, int n, int i) {
-        if ((i > 0 && isWordChar(t[from + i - 1])) || !isAsciiLetter(t[from + i])) {
+        if (!isAsciiLetter(t[from + i]) || (i > 0 && isWordChar(t[from + i - 1]))) {
             return -1;
         }
         int j = i + 1;
@@ -499,7 +513,8 @@ final class Tokenizer {
             while (end > 0 && (token.charAt(end - 1) == ',' || token.charAt(end - 1) == ';' || token.charAt(end - 1) == ')')) {
                 end--;
             }
-            if (end > 0 && UNITS.contains(token.substring(0, end))) {
+            if (end > 0 && end <= 4 && "BKMGTPmuns\u00b5".indexOf(token.charAt(0)) >= 0
+                    && UNITS.contains(token.substring(0, end))) {
                 tokens[i] = end == token.length() ? WILDCARD : WILDCARD + token.substring(end);
             }
         }
@@ -542,6 +557,22 @@ final class Tokenizer {
         }
     }
 
+    /** Whether a date word starts with these three lower-case letters: a cheap first test per token. */
+    private static final boolean[] DATE_PREFIXES = new boolean[26 * 26 * 26];
+
+    static {
+        for (String word : DATE_WORDS) {
+            DATE_PREFIXES[(word.charAt(0) - 'a') * 676 + (word.charAt(1) - 'a') * 26 + (word.charAt(2) - 'a')] = true;
+        }
+    }
+
+    private static int letterIndex(char c) {
+        if (c >= 'a' && c <= 'z') {
+            return c - 'a';
+        }
+        return c >= 'A' && c <= 'Z' ? c - 'A' : -1;
+    }
+
     /** Packed lower-case date words, sorted, for a search without allocation. */
     private static final long[] DATE_KEYS = DATE_WORDS.stream().mapToLong(w -> pack(w, 0, w.length())).sorted().toArray();
 
@@ -569,6 +600,12 @@ final class Tokenizer {
         }
         int length = end - start;
         if (length < 3 || length > 9) {
+            return false;
+        }
+        int first = letterIndex(chars[start]);
+        int second = letterIndex(chars[start + 1]);
+        int third = letterIndex(chars[start + 2]);
+        if (first < 0 || second < 0 || third < 0 || !DATE_PREFIXES[first * 676 + second * 26 + third]) {
             return false;
         }
         long key = 0;
@@ -599,6 +636,29 @@ final class Tokenizer {
         }
         long key = pack(token, start, end);
         return key >= 0 && Arrays.binarySearch(DATE_KEYS, key) >= 0;
+    }
+
+    /** A token that the identifier rule masks whole: {@code [A-Za-z][A-Za-z0-9]*_[\w-]*\d[\w-]*}. */
+    private static boolean isWholeIdentifier(char[] chars, int start, int end) {
+        if (!isAsciiLetter(chars[start])) {
+            return false;
+        }
+        int i = start + 1;
+        while (i < end && isAsciiAlnum(chars[i])) {
+            i++;
+        }
+        if (i >= end || chars[i] != '_') {
+            return false;
+        }
+        boolean digit = false;
+        for (i++; i < end; i++) {
+            char c = chars[i];
+            if (!isWordChar(c) && c != '-') {
+                return false;
+            }
+            digit |= isDigit(c);
+        }
+        return digit;
     }
 
     /** A token that the decimal rule masks whole: digits, optionally dot-separated groups of digits. */
