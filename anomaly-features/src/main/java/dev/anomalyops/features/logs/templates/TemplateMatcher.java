@@ -16,29 +16,27 @@ import java.util.Optional;
  */
 public final class TemplateMatcher {
     private final Tokenizer tokenizer;
-    private final PrefixTree tree;
-    private final int[] templateOf;
+    private final FrozenIndex index;
     private final Map<String, Integer> byCanonicalText;
     private final int maxTokens;
     private final List<Template> templates;
     private final Map<Integer, Template> byId;
 
-    TemplateMatcher(Tokenizer tokenizer, PrefixTree tree, int[] templateOf, Map<String, Integer> byCanonicalText,
-            int maxTokens, List<Template> templates) {
+    TemplateMatcher(Tokenizer tokenizer, FrozenIndex index, Map<String, Integer> byCanonicalText, int maxTokens,
+            List<Template> templates) {
         this.tokenizer = tokenizer;
-        this.tree = tree;
-        this.templateOf = templateOf;
+        this.index = index;
         this.byCanonicalText = Map.copyOf(byCanonicalText);
         this.maxTokens = maxTokens;
         this.templates = List.copyOf(templates);
-        Map<Integer, Template> index = new HashMap<>();
+        Map<Integer, Template> ids = new HashMap<>();
         for (Template template : this.templates) {
-            index.put(template.id(), template);
+            ids.put(template.id(), template);
             for (int merged : template.mergedIds()) {
-                index.put(merged, template);
+                ids.put(merged, template);
             }
         }
-        this.byId = index;
+        this.byId = ids;
     }
 
     /**
@@ -47,18 +45,14 @@ public final class TemplateMatcher {
      */
     public int match(CharSequence content) {
         Objects.requireNonNull(content, "content");
-        String[] tokens = tokenizer.tokenize(content);
-        if (tokens.length > maxTokens) {
-            String[] limited = java.util.Arrays.copyOf(tokens, maxTokens);
-            limited[maxTokens - 1] = Tokenizer.WILDCARD;
-            tokens = limited;
-        }
-        Cluster cluster = tree.find(tokens);
-        if (cluster == null) {
-            Integer same = byCanonicalText.get(TemplateMiner.canonicalText(tokens));
+        MaskedTokens tokens = tokenizer.tokenizeReused(content);
+        tokens.limit(maxTokens);
+        int id = index.find(tokens);
+        if (id == TemplateMiner.UNKNOWN) {
+            Integer same = byCanonicalText.get(TemplateMiner.canonicalText(tokens.toArray()));
             return same == null ? TemplateMiner.UNKNOWN : same;
         }
-        return templateOf[cluster.id];
+        return id;
     }
 
     /** @return the templates of the snapshot, by id */

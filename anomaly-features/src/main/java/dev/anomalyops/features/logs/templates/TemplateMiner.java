@@ -225,18 +225,13 @@ public final class TemplateMiner {
      *     not change it
      */
     public TemplateMatcher freeze() {
-        PrefixTree copy = new PrefixTree(depth - 2, maxChildren);
-        Map<Integer, Integer> ids = new HashMap<>();
-        for (Cluster cluster : clusters) {
-            if (cluster.active) {
-                Cluster clone = new Cluster(cluster.id, cluster.tokens.clone());
-                copy.add(clone);
-                ids.put(cluster.id, find(cluster.id));
-            }
-        }
         int[] templateOf = new int[clusters.size() + 1];
-        for (Map.Entry<Integer, Integer> entry : ids.entrySet()) {
-            templateOf[entry.getKey()] = entry.getValue();
+        List<Cluster> active = new ArrayList<>();
+        for (Cluster cluster : clusters) {
+            templateOf[cluster.id] = find(cluster.id);
+            if (cluster.active) {
+                active.add(cluster);
+            }
         }
         Map<String, Integer> byCanonicalText = new HashMap<>();
         for (Map.Entry<String, Cluster> entry : canonical.entrySet()) {
@@ -245,7 +240,8 @@ public final class TemplateMiner {
                 byCanonicalText.put(entry.getKey(), find(cluster.id));
             }
         }
-        return new TemplateMatcher(tokenizer, copy, templateOf, byCanonicalText, maxTokens, templates());
+        return new TemplateMatcher(tokenizer, new FrozenIndex(depth - 2, active, templateOf), byCanonicalText, maxTokens,
+                templates());
     }
 
     /** @return the similarity threshold */

@@ -43,11 +43,38 @@ final class Tokenizer {
         return masking;
     }
 
+    /** Scratch space per thread: the token buffer and the masking buffers, reused message after message. */
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private static final class Scratch {
+        final MaskedTokens tokens = new MaskedTokens();
+        final Buffers buffers = new Buffers();
+        char[] text = new char[256];
+    }
+
     /**
      * @param content a message (one line; other whitespace is a separator like a space)
      * @return its masked tokens, never null; empty for a blank message
      */
     String[] tokenize(CharSequence content) {
+        Scratch scratch = SCRATCH.get();
+        tokenizeInto(content, scratch.tokens, scratch);
+        return scratch.tokens.count == 0 ? NO_TOKENS : scratch.tokens.toArray();
+    }
+
+    /**
+     * Tokenises into this thread's reusable buffer, for the allocation-free matching path.
+     *
+     * @param content a message
+     * @return the masked tokens; valid until the next call on this thread
+     */
+    MaskedTokens tokenizeReused(CharSequence content) {
+        Scratch scratch = SCRATCH.get();
+        tokenizeInto(content, scratch.tokens, scratch);
+        return scratch.tokens;
+    }
+
+    private void tokenizeInto(CharSequence content, MaskedTokens out, Scratch scratch) {
         CharSequence text = content;
         for (Pattern rule : rules) {
             Matcher matcher = rule.matcher(text);
@@ -55,93 +82,130 @@ final class Tokenizer {
                 text = matcher.replaceAll(WILDCARD);
             }
         }
+        out.clear();
         int length = text.length();
-        char[] chars = new char[length];
-        String string = text instanceof String whole ? whole : null;
-        if (string != null) {
+        if (scratch.text.length < length) {
+            scratch.text = new char[Math.max(length, scratch.text.length * 2)];
+        }
+        char[] chars = scratch.text;
+        if (text instanceof String string) {
             string.getChars(0, length, chars, 0);
         } else {
             for (int i = 0; i < length; i++) {
                 chars[i] = text.charAt(i);
             }
         }
-        int count = 0;
-        boolean inToken = false;
-        for (int i = 0; i < length; i++) {
-            boolean space = isSpace(chars[i]);
-            if (!space && !inToken) {
-                count++;
-            }
-            inToken = !space;
-        }
-        if (count == 0) {
-            return NO_TOKENS;
-        }
-        String[] tokens = new String[count];
-        Buffers buffers = null;
+        boolean units = masking.units();
         boolean dateCandidates = false;
-        int index = 0;
         int i = 0;
         while (i < length) {
-            while (i < length && isSpace(chars[i])) {
+            char c = chars[i];
+            if (c < 128 ? CLASSES[c] == SPACE : isSpace(c)) {
                 i++;
-            }
-            if (i >= length) {
-                break;
+                continue;
             }
             int start = i;
-            boolean digit = false;
+            int hash = 0;
+            int seen = 0;
             int slashes = 0;
-            boolean backslash = false;
-            boolean underscore = false;
             while (i < length) {
-                char c = chars[i];
-                if (isSpace(c)) {
+                c = chars[i];
+                if (c < 128) {
+                    int type = CLASSES[c];
+                    if (type == SPACE) {
+                        break;
+                    }
+                    seen |= type;
+                    if (c == '/') {
+                        slashes++;
+                    }
+                } else if (isSpace(c)) {
                     break;
                 }
-                if (c >= '0' && c <= '9') {
-                    digit = true;
-                } else if (c == '/') {
-                    slashes++;
-                } else if (c == '\\') {
-                    backslash = true;
-                } else if (c == '_') {
-                    underscore = true;
-                }
+                hash = 31 * hash + c;
                 i++;
             }
-            if (i - start > MAX_TOKEN_LENGTH) {
-                tokens[index++] = WILDCARD;
-                continue;
-            }
+            out.beginToken();
+            boolean digit = (seen & DIGIT) != 0;
             // A path needs two slashes (a URL's "://" included) or a backslash; without digits nothing else can
             // be masked either.
-            boolean paths = slashes >= 2 || backslash;
-            if (!digit && !paths) {
-                tokens[index++] = string != null ? string.substring(start, i) : new String(chars, start, i - start);
-                dateCandidates |= isDateWord(chars, start, i);
-                continue;
+            boolean paths = slashes >= 2 || (seen & BACKSLASH) != 0;
+            if (i - start > MAX_TOKEN_LENGTH) {
+                out.appendWildcard();
+                out.endToken(false);
+            } else if (!digit && !paths) {
+                dateCandidates |= plainToken(chars, start, i, hash, units, out);
+            } else {
+                maskedToken(chars, start, i, digit, paths, (seen & UNDERSCORE) != 0, scratch.buffers, out);
             }
-            if (digit && masking.numbers() && isPlainNumber(chars, start, i)) {
-                tokens[index++] = WILDCARD;
-                continue;
-            }
-            if (digit && underscore && masking.identifiers() && isWholeIdentifier(chars, start, i)) {
-                tokens[index++] = WILDCARD;
-                continue;
-            }
-            if (buffers == null) {
-                buffers = BUFFERS.get();
-            }
-            tokens[index++] = maskToken(chars, start, i, digit, paths, underscore, buffers);
-        }
-        if (masking.units()) {
-            maskUnits(tokens);
         }
         if (masking.dates() && dateCandidates) {
-            maskDates(tokens);
+            maskDates(out);
         }
-        return tokens;
+    }
+
+    /** Adds a token without digits or paths; returns whether it is a date word. */
+    private static boolean plainToken(char[] chars, int start, int end, int hash, boolean units, MaskedTokens out) {
+        // A size or duration unit right after a masked value is part of that value.
+        int unitEnd = units && out.count > 0 && out.endsWithWildcard(out.count - 1) ? unitEnd(chars, start, end) : -1;
+        if (unitEnd >= 0) {
+            out.appendWildcard();
+            out.append(chars, unitEnd, end - unitEnd);
+            out.endToken(false);
+            return false;
+        }
+        out.append(chars, start, end - start);
+        boolean date = isDateWord(chars, start, end);
+        out.endToken(date, hash);
+        return date;
+    }
+
+    /** Adds a token with digits or a path, masked. */
+    private void maskedToken(char[] chars, int start, int end, boolean digit, boolean paths, boolean underscore,
+            Buffers buffers, MaskedTokens out) {
+        if ((digit && masking.numbers() && isPlainNumber(chars, start, end))
+                || (digit && underscore && masking.identifiers() && isWholeIdentifier(chars, start, end))) {
+            out.appendWildcard();
+        } else {
+            appendMasked(chars, start, end, digit, paths, underscore, buffers, out);
+        }
+        out.endToken(false);
+    }
+
+    private static final byte SPACE = 1;
+    private static final byte DIGIT = 2;
+    private static final byte UNDERSCORE = 4;
+    private static final byte BACKSLASH = 8;
+    /** ASCII character classes for the scanning loop. */
+    private static final byte[] CLASSES = new byte[128];
+
+    static {
+        for (char c = 0; c < 128; c++) {
+            if (isSpace(c)) {
+                CLASSES[c] = SPACE;
+            } else if (c >= '0' && c <= '9') {
+                CLASSES[c] = DIGIT;
+            } else if (c == '_') {
+                CLASSES[c] = UNDERSCORE;
+            } else if (c == '\\') {
+                CLASSES[c] = BACKSLASH;
+            }
+        }
+    }
+
+    /**
+     * @return where the trailing {@code ,;)} of a unit token start, or -1 when the token is not a unit
+     */
+    private static int unitEnd(char[] chars, int start, int end) {
+        int stop = end;
+        while (stop > start && (chars[stop - 1] == ',' || chars[stop - 1] == ';' || chars[stop - 1] == ')')) {
+            stop--;
+        }
+        int length = stop - start;
+        if (length < 1 || length > 4 || "BKMGTPmuns\u00b5".indexOf(chars[start]) < 0) {
+            return -1;
+        }
+        return UNITS.contains(new String(chars, start, length)) ? stop : -1;
     }
 
     /** Whitespace as Python's {@code str.split()} sees it (the reference design splits that way). */
@@ -153,9 +217,6 @@ final class Tokenizer {
                 || Character.isWhitespace(c));
     }
 
-    /** Scratch space per thread, so that masking allocates nothing but the resulting token. */
-    private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
-
     /** Two scratch arrays that the masking passes write into alternately. */
     private static final class Buffers {
         char[] a = new char[64];
@@ -166,8 +227,8 @@ final class Tokenizer {
         }
     }
 
-    private String maskToken(char[] chars, int start, int end, boolean digit, boolean paths, boolean underscore,
-            Buffers buffers) {
+    private void appendMasked(char[] chars, int start, int end, boolean digit, boolean paths, boolean underscore,
+            Buffers buffers, MaskedTokens out) {
         char[] current = chars;
         int from = start;
         int length = end - start;
@@ -204,7 +265,7 @@ final class Tokenizer {
                 length = written;
             }
         }
-        return new String(current, from, length);
+        out.append(current, from, length);
     }
 
     /** Appends the wildcard to {@code out} at {@code at}; returns the new length. */
@@ -390,6 +451,9 @@ final class Tokenizer {
     private int maskNumbers(char[] t, int from, int n, char[] out) {
         boolean hex = masking.hexIds();
         boolean numbers = masking.numbers();
+        if (numbers && hasNoLetter(t, from, n)) {
+            return maskLetterFreeNumbers(t, from, n, out);
+        }
         int written = 0;
         int copied = 0;
         boolean changed = false;
@@ -418,6 +482,65 @@ final class Tokenizer {
             } else {
                 i++;
             }
+        }
+        if (!changed) {
+            return -1;
+        }
+        System.arraycopy(t, from + copied, out, written, n - copied);
+        return written + n - copied;
+    }
+
+    private static boolean hasNoLetter(char[] t, int from, int n) {
+        for (int i = from, end = from + n; i < end; i++) {
+            char c = t[i];
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The number rule on a token without ASCII letters (IP addresses, times, dates), where it reduces to: each run
+     * {@code [<>~]?[-+]?\d+(\.\d+)*} not preceded by a digit becomes {@code <*>} (hex forms need letters, and no
+     * letter can fail the look-ahead). Same result as {@link #matchDecimal}, in one pass.
+     */
+    private static int maskLetterFreeNumbers(char[] t, int from, int n, char[] out) {
+        int written = 0;
+        int copied = 0;
+        boolean changed = false;
+        int i = 0;
+        while (i < n) {
+            char c = t[from + i];
+            if (i > 0 && isDigit(t[from + i - 1])) {
+                i++;
+                continue;
+            }
+            int j = i;
+            if (c == '<' || c == '>' || c == '~') {
+                j++;
+            }
+            if (j < n && (t[from + j] == '-' || t[from + j] == '+')) {
+                j++;
+            }
+            if (j >= n || !isDigit(t[from + j])) {
+                i++;
+                continue;
+            }
+            while (j < n && isDigit(t[from + j])) {
+                j++;
+            }
+            while (j + 1 < n && t[from + j] == '.' && isDigit(t[from + j + 1])) {
+                j += 2;
+                while (j < n && isDigit(t[from + j])) {
+                    j++;
+                }
+            }
+            System.arraycopy(t, from + copied, out, written, i - copied);
+            written = appendWildcard(out, written + i - copied);
+            i = j;
+            copied = j;
+            changed = true;
         }
         if (!changed) {
             return -1;
@@ -503,53 +626,24 @@ final class Tokenizer {
 
     // ---- token-level rules
 
-    private static void maskUnits(String[] tokens) {
-        for (int i = 1; i < tokens.length; i++) {
-            if (!tokens[i - 1].endsWith(WILDCARD)) {
-                continue;
-            }
-            String token = tokens[i];
-            int end = token.length();
-            while (end > 0 && (token.charAt(end - 1) == ',' || token.charAt(end - 1) == ';' || token.charAt(end - 1) == ')')) {
-                end--;
-            }
-            if (end > 0 && end <= 4 && "BKMGTPmuns\u00b5".indexOf(token.charAt(0)) >= 0
-                    && UNITS.contains(token.substring(0, end))) {
-                tokens[i] = end == token.length() ? WILDCARD : WILDCARD + token.substring(end);
-            }
-        }
-    }
-
-    private static void maskDates(String[] tokens) {
-        int n = tokens.length;
-        boolean[] date = null;
-        for (int i = 0; i < n; i++) {
-            if (isDateWord(tokens[i])) {
-                if (date == null) {
-                    date = new boolean[n];
-                }
-                date[i] = true;
-            }
-        }
-        if (date == null) {
-            return;
-        }
+    private static void maskDates(MaskedTokens tokens) {
+        int n = tokens.count;
         int i = 0;
         while (i < n) {
-            if (!date[i] && !tokens[i].contains(WILDCARD)) {
+            if (!tokens.dates[i] && !tokens.containsWildcard(i)) {
                 i++;
                 continue;
             }
             int j = i;
             boolean masked = false;
-            while (j < n && (date[j] || tokens[j].contains(WILDCARD))) {
-                masked |= tokens[j].contains(WILDCARD);
+            while (j < n && (tokens.dates[j] || tokens.containsWildcard(j))) {
+                masked |= !tokens.dates[j];
                 j++;
             }
             if (masked) {
                 for (int k = i; k < j; k++) {
-                    if (date[k]) {
-                        tokens[k] = WILDCARD;
+                    if (tokens.dates[k]) {
+                        tokens.replaceWithWildcard(k);
                     }
                 }
             }
@@ -621,22 +715,6 @@ final class Tokenizer {
         return Arrays.binarySearch(DATE_KEYS, key) >= 0;
     }
 
-    private static boolean isDateWord(String token) {
-        int start = 0;
-        int end = token.length();
-        while (start < end && token.charAt(start) == ',') {
-            start++;
-        }
-        while (end > start && token.charAt(end - 1) == ',') {
-            end--;
-        }
-        int length = end - start;
-        if (length < 3 || length > 9) {
-            return false;
-        }
-        long key = pack(token, start, end);
-        return key >= 0 && Arrays.binarySearch(DATE_KEYS, key) >= 0;
-    }
 
     /** A token that the identifier rule masks whole: {@code [A-Za-z][A-Za-z0-9]*_[\w-]*\d[\w-]*}. */
     private static boolean isWholeIdentifier(char[] chars, int start, int end) {
