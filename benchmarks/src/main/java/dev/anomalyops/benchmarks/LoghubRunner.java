@@ -22,7 +22,9 @@ import picocli.CommandLine.Option;
  * <p>{@code lines_per_second} is the speed of matching known templates: the miner is frozen after learning the
  * sample, then the sample's messages are matched again and again on one thread for {@code --seconds} after a
  * warm-up. {@code lines_per_cpu_second} divides by the thread's CPU time instead (the per-core figure on a busy
- * machine); {@code end_to_end_lines_per_second} includes parsing the raw line with the format;
+ * machine), and {@code match_to_split_ratio} compares it with {@code String.split(" ")} on the same messages in the
+ * same run (a machine-independent ratio); {@code end_to_end_lines_per_second} includes parsing the raw line with
+ * the format;
  * {@code learn_lines_per_second} is learning the whole sample from scratch, repeatedly.
  */
 @Command(name = "loghub", mixinStandardHelpOptions = true,
@@ -79,6 +81,9 @@ final class LoghubRunner implements Bench.Runner {
         Bench.progress("Measuring matching of known templates (%.0f s warm-up, %.0f s) ...", warmup, seconds);
         Throughput.Figure match = Throughput.measure(result.contents(), matcher::match, warmup, seconds);
         Bench.progress("  %.0f lines/s (%.0f per CPU second)", match.linesPerSecond(), match.linesPerCpuSecond());
+        Throughput.Figure split = Throughput.measure(result.contents(), content -> content.split(" ").length, warmup, seconds);
+        Bench.progress("  baseline String.split(\" \") on the same messages: %.0f lines/s (%.0f per CPU second)",
+                split.linesPerSecond(), split.linesPerCpuSecond());
         Throughput.Figure endToEnd = Throughput.measure(result.rawLines(), line -> {
             LineOutcome outcome = result.format().parse(line, 1);
             return outcome instanceof LogRecord record ? matcher.match(record.message()) : -2;
@@ -102,6 +107,8 @@ final class LoghubRunner implements Bench.Runner {
         figures.put("parsing_accuracy", result.parsingAccuracy());
         figures.put("lines_per_second", match.linesPerSecond());
         figures.put("lines_per_cpu_second", match.linesPerCpuSecond());
+        figures.put("split_baseline_lines_per_cpu_second", split.linesPerCpuSecond());
+        figures.put("match_to_split_ratio", match.linesPerCpuSecond() / split.linesPerCpuSecond());
         figures.put("end_to_end_lines_per_second", endToEnd.linesPerSecond());
         figures.put("learn_lines_per_second", learnLinesPerSecond);
         figures.put("lines", result.lines());
