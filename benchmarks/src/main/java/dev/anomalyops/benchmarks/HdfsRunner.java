@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "hdfs", mixinStandardHelpOptions = true,
         description = "Supervised and semi-supervised anomaly detection on HDFS block sessions (template-count vectors).")
-final class HdfsRunner implements Bench.Runner {
+public final class HdfsRunner implements Bench.Runner {
     @Option(names = "--sessions", required = true, paramLabel = "FILE",
             description = "HDFS_100k_sessions.csv: BlockId,Label,Split,NumEvents,TemplateIdSequence.")
     Path sessions;

@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "loghub", mixinStandardHelpOptions = true,
         description = "Grouping and parsing accuracy of the template miner on a Loghub sample, and its matching speed.")
-final class LoghubRunner implements Bench.Runner {
+public final class LoghubRunner implements Bench.Runner {
     @Option(names = "--log", required = true, paramLabel = "FILE", description = "The raw log, e.g. HDFS_2k.log.")
     Path log;
 

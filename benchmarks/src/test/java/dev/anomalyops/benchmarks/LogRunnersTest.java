@@ -13,11 +13,9 @@ class LogRunnersTest {
     @Test
     void loghubPrintsGroupingAndParsingAccuracyAndSpeed() throws Exception {
         Path log = SharedData.require("loghub/Apache/Apache_2k.log");
-        LoghubRunner runner = new LoghubRunner();
-        new CommandLine(runner).parseArgs("--log", log.toString(),
+        ObjectNode figures = run("loghub", "--log", log.toString(),
                 "--structured", log.resolveSibling("Apache_2k.log_structured.csv").toString(),
                 "--format", "\\[<Time>\\] \\[<Level>\\] <Content>", "--seconds", "0.05", "--warmup", "0.05");
-        ObjectNode figures = runner.call();
         assertThat(figures.has("grouping_accuracy")).isTrue();
         assertThat(figures.get("grouping_accuracy").asDouble()).isBetween(0.9, 1.0);
         assertThat(figures.get("parsing_accuracy").asDouble()).isBetween(0.0, 1.0);
@@ -28,14 +26,17 @@ class LogRunnersTest {
     @Test
     void hdfsPrintsTheSemiSupervisedAndSupervisedF1() throws Exception {
         Path sessions = SharedData.require("hdfs/HDFS_100k_sessions.csv");
-        HdfsRunner runner = new HdfsRunner();
-        new CommandLine(runner).parseArgs("--sessions", sessions.toString());
-        ObjectNode figures = runner.call();
+        ObjectNode figures = run("hdfs", "--sessions", sessions.toString());
         assertThat(figures.get("semi_supervised_f1").asDouble()).isBetween(0.0, 1.0);
         assertThat(figures.get("supervised_f1").asDouble()).isBetween(0.3, 1.0);
         assertThat(figures.get("supervised_f1").asDouble())
                 .isLessThanOrEqualTo(figures.get("count_vector_f1_ceiling").asDouble() + 1e-9);
         assertThat(figures.get("human_labels").asInt())
                 .isLessThanOrEqualTo((int) Math.ceil(0.2 * figures.get("flagged_train_blocks").asInt()));
+    }
+
+    private static ObjectNode run(String... args) throws Exception {
+        CommandLine.ParseResult parsed = Bench.commandLine().parseArgs(args);
+        return ((Bench.Runner) parsed.subcommand().commandSpec().userObject()).call();
     }
 }

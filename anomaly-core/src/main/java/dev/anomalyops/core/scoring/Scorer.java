@@ -1,8 +1,10 @@
 package dev.anomalyops.core.scoring;
 
+import dev.anomalyops.core.FeatureContribution;
 import dev.anomalyops.core.FeatureSchema;
 import dev.anomalyops.core.InvalidFeatureValueException;
 import dev.anomalyops.core.Prediction;
+import java.util.List;
 
 /**
  * Scores rows with one model. Implementations are thread-safe: one instance serves many threads.
@@ -61,6 +63,18 @@ public interface Scorer extends AutoCloseable {
         double p = probability(row);
         ModelInfo model = model();
         return new Prediction(p >= model.threshold() ? 1 : 0, p, model.name(), model.version());
+    }
+
+    /**
+     * Attributes one row's margin to its features, largest absolute contribution first, for explanations.
+     * Tree engines use Saabas' path attribution (XGBoost's {@code approx_contribs}); engines that cannot
+     * attribute return an empty list.
+     *
+     * @param row one row laid out by the model's schema
+     * @return the contributions, or an empty list when the engine cannot attribute
+     */
+    default List<FeatureContribution> contributions(float[] row) {
+        return List.of();
     }
 
     /** Releases native memory, threads or connections. Later calls fail with {@link IllegalStateException}. */

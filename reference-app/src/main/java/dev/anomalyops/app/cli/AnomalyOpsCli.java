@@ -24,13 +24,15 @@ import picocli.CommandLine.Command;
 @Command(name = "anomalyops",
         mixinStandardHelpOptions = true,
         versionProvider = AnomalyOpsCli.Version.class,
-        description = "Anomaly detection for server logs and metrics: bundles, registry, scoring.",
+        description = "Anomaly detection for server logs and metrics: scoring, bundles, registry, labelling.",
         subcommands = {
+            ScoreCommand.class,
             BundleCommand.class,
             RegisterCommand.class,
             PromoteCommand.class,
             RollbackCommand.class,
             VersionsCommand.class,
+            LabelCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class AnomalyOpsCli implements Runnable {
