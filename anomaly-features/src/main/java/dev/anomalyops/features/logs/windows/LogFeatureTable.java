@@ -2,16 +2,23 @@ package dev.anomalyops.features.logs.windows;
 
 import dev.anomalyops.core.FeatureSchema;
 import dev.anomalyops.core.scoring.FeatureBatch;
+import dev.anomalyops.features.parquet.Column;
+import dev.anomalyops.features.parquet.ColumnType;
+import dev.anomalyops.features.parquet.ParquetTableWriter;
 import java.io.IOException;
 import java.io.Writer;
+import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Log feature rows in memory, with their schema: convert them to a {@link FeatureBatch} for a model, or write
- * them as CSV. A Parquet writer takes the same three parts per row: key, window start and end, and the float
- * values in schema order. Immutable.
+ * them as CSV or Parquet (key, window start and end, then the values in schema order). Immutable.
  */
 public final class LogFeatureTable {
     private final FeatureSchema schema;
@@ -98,6 +105,49 @@ public final class LogFeatureTable {
             out.write(line.append('\n').toString());
         }
         out.flush();
+    }
+
+    /**
+     * Writes the rows as one Parquet file (replaced atomically when it exists): a required string column
+     * {@code key}, optional timestamp columns {@code window_start} and {@code window_end} (milliseconds, UTC; absent
+     * for sessions), then one optional double column per feature in schema order (NaN is written as null). The
+     * footer holds {@code anomalyops.schema.fingerprint} and {@code anomalyops.features} (the names, comma-separated)
+     * so a reader can check the layout before handing rows to a model.
+     *
+     * @param file the Parquet file
+     * @throws dev.anomalyops.core.StorageException when the file cannot be written
+     * @throws IllegalArgumentException when a feature is named {@code key}, {@code window_start} or {@code window_end}
+     */
+    public void writeParquet(Path file) {
+        List<Column> columns = new ArrayList<>(schema.size() + 3);
+        columns.add(Column.string("key"));
+        columns.add(new Column("window_start", ColumnType.TIMESTAMP, true));
+        columns.add(new Column("window_end", ColumnType.TIMESTAMP, true));
+        for (String name : schema.names()) {
+            if (name.equals("key") || name.equals("window_start") || name.equals("window_end")) {
+                throw new IllegalArgumentException("Feature \"" + name + "\" clashes with a Parquet key column");
+            }
+            columns.add(Column.float64(name));
+        }
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("anomalyops.schema.fingerprint", schema.fingerprint());
+        metadata.put("anomalyops.features", String.join(",", schema.names()));
+        try (ParquetTableWriter writer = ParquetTableWriter.create(file, columns, metadata)) {
+            Object[] values = new Object[columns.size()];
+            for (LogFeatureRow row : rows) {
+                values[0] = row.key();
+                values[1] = millis(row.start());
+                values[2] = millis(row.end());
+                for (int i = 0; i < row.size(); i++) {
+                    values[3 + i] = (double) row.value(i);
+                }
+                writer.row(values);
+            }
+        }
+    }
+
+    private static @Nullable Long millis(@Nullable Instant instant) {
+        return instant == null ? null : instant.toEpochMilli();
     }
 
     private static String quote(String text) {

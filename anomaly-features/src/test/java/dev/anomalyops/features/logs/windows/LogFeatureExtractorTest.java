@@ -8,7 +8,11 @@ import dev.anomalyops.core.scoring.FeatureBatch;
 import dev.anomalyops.features.logs.LogLevel;
 import dev.anomalyops.features.logs.LogRecord;
 import dev.anomalyops.features.logs.templates.TemplateMiner;
+import dev.anomalyops.features.parquet.Column;
+import dev.anomalyops.features.parquet.ParquetTableReader;
+import dev.anomalyops.features.parquet.RowGroup;
 import java.io.StringWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -17,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class LogFeatureExtractorTest {
     private static final TemplateVocabulary VOCABULARY = TemplateVocabulary.of(List.of(3, 1, 2));
@@ -174,6 +179,61 @@ class LogFeatureExtractorTest {
         String[] lines = csv.toString().split("\n");
         assertThat(lines[0]).isEqualTo("key,window_start,window_end," + String.join(",", extractor.schema().names()));
         assertThat(lines[2]).isEqualTo("\"host,\"\"1\"\"\",2024-03-02T23:59:00Z,2024-03-03T00:00:00Z,1,0.016666668,1,0,0,0,1,1,0,23,6,1,1");
+    }
+
+    @Test
+    void tablesBecomeParquetThatReadsBackToTheSameRows(@TempDir Path dir) {
+        LogFeatureExtractor windows = LogFeatureExtractor.builder(VOCABULARY).window(Duration.ofMinutes(1)).build();
+        LogFeatureTable.Collector collector = LogFeatureTable.collector(windows);
+        LogWindowAggregator aggregator = windows.aggregator(collector::add);
+        aggregator.accept("web-1", at("10:00:10"), LogLevel.ERROR, 1);
+        aggregator.accept("web-1", at("10:00:20"), LogLevel.INFO, 3);
+        aggregator.accept("web-2", at("10:01:05"), LogLevel.WARN, 9);
+        aggregator.finish();
+        LogFeatureTable table = collector.table();
+        Path file = dir.resolve("windows.parquet");
+        table.writeParquet(file);
+        assertThat(readBack(file, table)).isEqualTo(table.toBatch().values());
+
+        LogFeatureExtractor sessions = LogFeatureExtractor.builder(VOCABULARY).bySession(Pattern.compile("blk_\\d+")).build();
+        LogFeatureTable.Collector sessionRows = LogFeatureTable.collector(sessions);
+        LogWindowAggregator perBlock = sessions.aggregator(sessionRows::add);
+        perBlock.accept("blk_1", null, LogLevel.UNKNOWN, 2);
+        perBlock.finish();
+        Path blocks = dir.resolve("sessions.parquet");
+        sessionRows.table().writeParquet(blocks);
+        float[] values = readBack(blocks, sessionRows.table());
+        assertThat(values[sessions.schema().requireIndex("hour")]).as("NaN is written as null and read as NaN").isNaN();
+        assertThat(values[sessions.schema().requireIndex("template_2")]).isEqualTo(1);
+    }
+
+    /** Reads a file written by {@link LogFeatureTable#writeParquet} with the module's Parquet reader. */
+    private static float[] readBack(Path file, LogFeatureTable table) {
+        List<String> names = table.schema().names();
+        try (ParquetTableReader reader = ParquetTableReader.open(file)) {
+            assertThat(reader.rowCount()).isEqualTo(table.size());
+            assertThat(reader.metadata()).containsEntry("anomalyops.schema.fingerprint", table.schema().fingerprint());
+            assertThat(reader.columns()).extracting(Column::name).startsWith("key", "window_start", "window_end")
+                    .hasSize(names.size() + 3);
+            RowGroup group = reader.next();
+            assertThat(group.rows()).isEqualTo(table.size());
+            assertThat(reader.next()).isNull();
+            float[] values = new float[table.size() * names.size()];
+            String[] keys = group.strings("key");
+            long[] starts = group.longs("window_start");
+            for (int r = 0; r < table.size(); r++) {
+                LogFeatureRow row = table.rows().get(r);
+                assertThat(keys[r]).isEqualTo(row.key());
+                assertThat(starts[r]).isEqualTo(row.start() == null ? Long.MIN_VALUE : row.start().toEpochMilli());
+            }
+            for (int c = 0; c < names.size(); c++) {
+                double[] column = group.doubles(names.get(c));
+                for (int r = 0; r < table.size(); r++) {
+                    values[r * names.size() + c] = (float) column[r];
+                }
+            }
+            return values;
+        }
     }
 
     @Test
