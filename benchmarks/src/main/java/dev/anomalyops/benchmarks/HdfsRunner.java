@@ -4,9 +4,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.anomalyops.benchmarks.logs.BinaryMetrics;
 import dev.anomalyops.benchmarks.logs.HdfsSessions;
 import dev.anomalyops.benchmarks.logs.SemiSupervisedStep;
-import dev.anomalyops.benchmarks.logs.StandInSemiSupervisedStep;
+import dev.anomalyops.benchmarks.logs.LabellingWorkflowStep;
 import dev.anomalyops.benchmarks.logs.Xgboost;
 import java.nio.file.Path;
+import java.time.Clock;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -20,9 +21,10 @@ import picocli.CommandLine.Option;
  *   <li>{@code supervised_f1}: XGBoost (binary:logistic, depth 6, eta 0.3, 100 rounds, nthread 1) trained on
  *       all training labels, test blocks flagged at probability 0.5.</li>
  *   <li>{@code semi_supervised_f1}: the {@link SemiSupervisedStep}: an unsupervised detector flags training
- *       blocks, a simulated reviewer reveals the labels of at most {@code --review-budget} (20%) of the flagged
- *       ones, the rest are pseudo-labelled, and a classifier trained on these labels predicts the test blocks.
- *       On this branch the step is {@link StandInSemiSupervisedStep} (see there for what replaces it).</li>
+ *       blocks, a simulated reviewer reveals the labels of at most {@code --review-budget} (20%, rounded down)
+ *       of the flagged ones, the rest are pseudo-labelled, and a classifier trained on these labels predicts the
+ *       test blocks. The step is {@link LabellingWorkflowStep}: anomaly-train's Isolation Forest, review queue,
+ *       pseudo-labeller, label store and training set.</li>
  * </ul>
  */
 @Command(name = "hdfs", mixinStandardHelpOptions = true,
@@ -67,12 +69,13 @@ public final class HdfsRunner implements Bench.Runner {
         Bench.progress("Supervised XGBoost: precision %.4f, recall %.4f, F1 %.4f", full.precision(), full.recall(),
                 full.f1());
 
-        SemiSupervisedStep step = new StandInSemiSupervisedStep();
+        SemiSupervisedStep step = new LabellingWorkflowStep(Clock.systemUTC());
         Bench.progress("Semi-supervised step: %s", step.name());
         int[] trainLabels = train.labels();
         int[] asked = new int[1];
         SemiSupervisedStep.Outcome outcome = step.run(train.features(), flagged -> {
-            int budget = (int) Math.ceil(reviewBudget * flagged);
+            // ReviewQueue's rule: rounded down, so the budget is never exceeded.
+            int budget = (int) Math.floor(reviewBudget * flagged + 1e-9);
             return new SemiSupervisedStep.Reviewer() {
                 private int left = budget;
 

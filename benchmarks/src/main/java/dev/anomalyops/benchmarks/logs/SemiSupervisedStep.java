@@ -7,9 +7,8 @@ package dev.anomalyops.benchmarks.logs;
  * labels scores the held-out test samples.
  *
  * <p>The runner gives the step only the unlabelled training vectors and a {@link Reviewer} that answers at most
- * the budget; the test labels are never passed in. On this branch {@link StandInSemiSupervisedStep} implements
- * it; once the Isolation Forest, {@code PseudoLabeler} and {@code ReviewQueue} of anomaly-train are merged, an
- * implementation on those replaces it (see that class).
+ * the budget; the test labels are never passed in. {@link LabellingWorkflowStep} implements it with
+ * anomaly-train's labelling workflow.
  */
 public interface SemiSupervisedStep {
     /** Reveals true labels, one sample at a time, up to a fixed number of questions. */

@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,21 +26,6 @@ class LogBenchmarkPartsTest {
         assertThat(metrics.recall()).isEqualTo(2 / 3.0);
         assertThat(metrics.f1()).isEqualTo(2 / 3.0, org.assertj.core.data.Offset.offset(1e-12));
         assertThat(BinaryMetrics.of(new int[] {0}, new int[] {0}).f1()).isZero();
-    }
-
-    @Test
-    void theStandInForestScoresOutliersAboveInliers() {
-        SplittableRandom random = new SplittableRandom(3);
-        float[][] data = new float[500][];
-        for (int i = 0; i < data.length; i++) {
-            data[i] = new float[] {(float) random.nextGaussian(), (float) random.nextGaussian()};
-        }
-        StandInIsolationForest forest = StandInIsolationForest.fit(data, 100, 256, 1);
-        double inlier = forest.score(new float[] {0, 0});
-        double outlier = forest.score(new float[] {8, -8});
-        assertThat(outlier).isGreaterThan(0.6).isGreaterThan(inlier);
-        assertThat(inlier).isLessThan(0.5);
-        assertThat(StandInIsolationForest.averagePathLength(256)).isEqualTo(10.2447, org.assertj.core.data.Offset.offset(1e-3));
     }
 
     @Test
