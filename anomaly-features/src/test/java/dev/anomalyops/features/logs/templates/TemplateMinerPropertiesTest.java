@@ -19,7 +19,7 @@ import net.jqwik.api.Provide;
  * learnt without an exception; ids are stable and consistent between learning, matching, the frozen matcher and
  * a saved and loaded state.
  */
-class TemplateMinerProperties {
+class TemplateMinerPropertiesTest {
     @Property(tries = 150)
     void learningAndMatchingAgreeForAnyMessages(@ForAll("messages") List<String> messages) throws Exception {
         TemplateMiner miner = TemplateMiner.builder().build();
