@@ -31,7 +31,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * (each operation is one line), next to two baselines measured in the same run: splitting the message on
  * spaces ({@code String.split}) and parsing the raw line with the Loghub format (the regular expression alone).
  *
- * <p>Run (after {@code ./mvnw -B -pl benchmarks -am package -DskipTests}), from the repository root:
+ * <p>Run from the repository root with {@code ./bench jmh TemplateMatchBenchmark -f 1 -wi 3 -i 5 -w 2s -r 2s}, or
+ * (after {@code ./mvnw -B -pl benchmarks -am package -DskipTests}):
  * <pre>
  * java -cp benchmarks/target/classes:$(cat benchmarks/target/classpath.txt) org.openjdk.jmh.Main \
  *     TemplateMatchBenchmark -f 1 -wi 3 -i 5 -w 2s -r 2s -jvmArgs "-Danomalyops.shared.data=$PWD/../shared/data"
