@@ -1,7 +1,7 @@
 /**
  * A Java client for the Open Inference Protocol (KServe v2) as served by NVIDIA Triton, KServe and the
  * AnomalyOps reference server, over HTTP/JSON (with Triton's binary tensor extension) and gRPC, plus
- * {@link dev.anomalyops.triton.RemoteScorer}, which puts a remote model behind the core {@code Scorer} SPI.
+ * {@link dev.anomalyops.triton.client.RemoteScorer}, which puts a remote model behind the core {@code Scorer} SPI.
  * No gRPC or protobuf type appears in this API; the generated classes live in {@code ..internal..}.
  *
  * <pre>{@code

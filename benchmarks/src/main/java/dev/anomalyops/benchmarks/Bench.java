@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             BundleRunner.class,
             dev.anomalyops.benchmarks.scoring.ScoringRunner.class,
+            dev.anomalyops.benchmarks.serving.ServeRunner.class,
             JmhRunner.class,
             CommandLine.HelpCommand.class
         })

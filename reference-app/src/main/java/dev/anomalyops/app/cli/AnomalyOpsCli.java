@@ -32,6 +32,8 @@ import picocli.CommandLine.Command;
             PromoteCommand.class,
             RollbackCommand.class,
             VersionsCommand.class,
+            ServeCommand.class,
+            ExportTritonCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class AnomalyOpsCli implements Runnable {

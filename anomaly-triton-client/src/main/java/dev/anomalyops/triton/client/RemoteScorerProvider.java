@@ -1,4 +1,4 @@
-package dev.anomalyops.triton;
+package dev.anomalyops.triton.client;
 
 import dev.anomalyops.core.BackendUnavailableException;
 import dev.anomalyops.core.ConfigurationException;

@@ -1,4 +1,4 @@
-package dev.anomalyops.triton;
+package dev.anomalyops.triton.client;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;

@@ -1,4 +1,6 @@
-package dev.anomalyops.triton;
+package dev.anomalyops.triton.client;
+
+import dev.anomalyops.triton.ServiceUnavailableException;
 
 import java.time.Duration;
 import java.util.Objects;

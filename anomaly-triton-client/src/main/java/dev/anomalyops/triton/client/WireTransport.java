@@ -1,4 +1,4 @@
-package dev.anomalyops.triton.internal;
+package dev.anomalyops.triton.client;
 
 import dev.anomalyops.triton.InferRequest;
 import dev.anomalyops.triton.InferResponse;

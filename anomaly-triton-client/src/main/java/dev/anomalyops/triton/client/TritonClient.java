@@ -1,9 +1,16 @@
-package dev.anomalyops.triton;
+package dev.anomalyops.triton.client;
+
+import dev.anomalyops.triton.InferRequest;
+import dev.anomalyops.triton.InferResponse;
+import dev.anomalyops.triton.ModelMetadata;
+import dev.anomalyops.triton.RepositoryModel;
+import dev.anomalyops.triton.ServerMetadata;
+import dev.anomalyops.triton.InvalidRequestException;
+import dev.anomalyops.triton.ServiceUnavailableException;
 
 import dev.anomalyops.core.AnomalyOpsException;
 import dev.anomalyops.core.ConfigurationException;
 import dev.anomalyops.core.RetriableException;
-import dev.anomalyops.triton.internal.DefaultTritonClient;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;

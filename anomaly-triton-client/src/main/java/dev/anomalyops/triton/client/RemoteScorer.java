@@ -1,4 +1,11 @@
-package dev.anomalyops.triton;
+package dev.anomalyops.triton.client;
+
+import dev.anomalyops.triton.Datatype;
+import dev.anomalyops.triton.InferRequest;
+import dev.anomalyops.triton.InferResponse;
+import dev.anomalyops.triton.ModelMetadata;
+import dev.anomalyops.triton.Tensor;
+import dev.anomalyops.triton.TensorMetadata;
 
 import dev.anomalyops.core.NonRetriableException;
 import dev.anomalyops.core.scoring.FeatureBatch;

@@ -1,4 +1,6 @@
-package dev.anomalyops.triton.internal;
+package dev.anomalyops.triton.client;
+
+import dev.anomalyops.triton.internal.HttpCodec;
 
 import dev.anomalyops.core.RetriableException;
 import dev.anomalyops.triton.InferRequest;

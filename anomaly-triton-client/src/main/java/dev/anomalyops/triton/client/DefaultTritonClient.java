@@ -1,15 +1,12 @@
-package dev.anomalyops.triton.internal;
+package dev.anomalyops.triton.client;
 
 import dev.anomalyops.core.RetriableException;
 import dev.anomalyops.triton.InferRequest;
 import dev.anomalyops.triton.InferResponse;
 import dev.anomalyops.triton.ModelMetadata;
 import dev.anomalyops.triton.RepositoryModel;
-import dev.anomalyops.triton.RetryPolicy;
 import dev.anomalyops.triton.ServerMetadata;
 import dev.anomalyops.triton.ServiceUnavailableException;
-import dev.anomalyops.triton.Sleeper;
-import dev.anomalyops.triton.TritonClient;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,7 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The {@link TritonClient}: a transport plus the deadline, the retry loop and request ids. */
-public final class DefaultTritonClient implements TritonClient {
+final class DefaultTritonClient implements TritonClient {
     private static final Logger LOG = LoggerFactory.getLogger(DefaultTritonClient.class);
     private final WireTransport transport;
     private final Duration deadline;
@@ -44,7 +41,7 @@ public final class DefaultTritonClient implements TritonClient {
      * @param binaryData HTTP binary tensors
      * @param headers extra headers or metadata
      */
-    public DefaultTritonClient(URI endpoint, boolean grpc, Duration deadline, Duration connectTimeout,
+    DefaultTritonClient(URI endpoint, boolean grpc, Duration deadline, Duration connectTimeout,
             RetryPolicy retry, Clock clock, Sleeper sleeper, boolean binaryData, Map<String, String> headers) {
         this.transport = grpc ? new GrpcTransport(endpoint, connectTimeout, headers)
                 : new HttpTransport(endpoint, connectTimeout, binaryData, headers);

@@ -1,4 +1,6 @@
-package dev.anomalyops.triton.internal;
+package dev.anomalyops.triton.client;
+
+import dev.anomalyops.triton.internal.ProtoCodec;
 
 import dev.anomalyops.triton.InferRequest;
 import dev.anomalyops.triton.InferResponse;
