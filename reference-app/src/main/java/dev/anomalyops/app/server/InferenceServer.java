@@ -95,7 +95,7 @@ public final class InferenceServer implements AutoCloseable {
                 })
                 .service(GrpcService.builder().addService(definition.build())
                         .maxRequestMessageLength((int) Math.min(Integer.MAX_VALUE, maxRequestBytes))
-                        .maxResponseMessageLength(-1).build())
+                        .maxResponseMessageLength(256 << 20).build())
                 .service("/metrics", (ctx, req) -> HttpResponse.of(HttpStatus.OK,
                         MediaType.parse("text/plain; version=0.0.4; charset=utf-8"), registry.scrape()))
                 .serviceUnder("/v2", (ctx, req) -> HttpResponse.of(req.aggregate().thenCompose(aggregated -> http
