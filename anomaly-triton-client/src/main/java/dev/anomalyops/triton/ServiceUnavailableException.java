@@ -4,7 +4,7 @@ import dev.anomalyops.core.RetriableException;
 
 /**
  * The server is unavailable (HTTP 503, gRPC {@code UNAVAILABLE}, connection refused or reset): the one failure
- * {@link TritonClient} retries on its own, with back-off, within the call's deadline.
+ * {@link dev.anomalyops.triton.client.TritonClient} retries on its own, with back-off, within the call's deadline.
  */
 public class ServiceUnavailableException extends RetriableException {
     private static final long serialVersionUID = 1L;

@@ -3,23 +3,23 @@ package dev.anomalyops.benchmarks;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
  * The {@code ./bench} entry point: {@code ./bench <runner> [options]}. Each runner is a subcommand that
- * returns its figures; this class prints them as one compact JSON line, the last line on stdout.
+ * returns its figures; this class prints them as one compact JSON line, the last line on stdout. Runners are
+ * found with {@link ServiceLoader} ({@code META-INF/services/dev.anomalyops.benchmarks.Bench$Runner}), so this
+ * class knows none of them and adding one touches no shared code.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Runs a benchmark runner; the last line on stdout is one JSON object with its figures.",
-        subcommands = {
-            BundleRunner.class,
-            dev.anomalyops.benchmarks.scoring.ScoringRunner.class,
-            dev.anomalyops.benchmarks.serving.ServeRunner.class,
-            JmhRunner.class,
-            CommandLine.HelpCommand.class
-        })
+        subcommands = CommandLine.HelpCommand.class)
 public final class Bench implements Runnable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -55,6 +55,12 @@ public final class Bench implements Runnable {
      */
     public static void main(String[] args) {
         CommandLine commandLine = new CommandLine(new Bench());
+        List<Runner> runners = new ArrayList<>();
+        ServiceLoader.load(Runner.class).forEach(runners::add);
+        runners.sort(Comparator.comparing(r -> r.getClass().getAnnotation(Command.class).name()));
+        for (Runner runner : runners) {
+            commandLine.addSubcommand(runner);
+        }
         PrintStream out = System.out;
         commandLine.setExecutionStrategy(parseResult -> {
             CommandLine.ParseResult leaf = parseResult;

@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "bundle", mixinStandardHelpOptions = true,
         description = "Load and verify a bundle or model file; print its manifest and the load time as JSON.")
-final class BundleRunner implements Bench.Runner {
+public final class BundleRunner implements Bench.Runner {
     @Option(names = "--model", required = true, paramLabel = "PATH",
             description = "A bundle directory, a bundle .zip, or a bare model file.")
     Path model;

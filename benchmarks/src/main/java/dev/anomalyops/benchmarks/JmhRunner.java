@@ -20,7 +20,7 @@ import picocli.CommandLine.Unmatched;
 @Command(name = "jmh", mixinStandardHelpOptions = true,
         description = {"Run JMH benchmarks: ./bench jmh ScoringBenchmark -prof gc -p model=100x6",
             "All JMH options are passed through; results are printed as JSON (score, error, unit, params, gc)."})
-final class JmhRunner implements Bench.Runner {
+public final class JmhRunner implements Bench.Runner {
     @Parameters(index = "0", paramLabel = "PATTERN", description = "Benchmark class or regular expression.")
     String pattern;
 

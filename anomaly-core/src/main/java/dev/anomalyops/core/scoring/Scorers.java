@@ -118,7 +118,7 @@ public final class Scorers {
             return ModelBundle.builder(name, "imported")
                     .model(format, "model." + extension(format), modelFile)
                     .schema(schema)
-                    .createdAt(modified)
+                    .createdAt(modified.truncatedTo(java.time.temporal.ChronoUnit.MILLIS))
                     .metadata("imported.from", modelFile.getFileName().toString())
                     .writeTo(directory);
         } catch (IOException e) {

@@ -24,6 +24,7 @@ final class ObliviousForest implements TreeEnsemble {
     private final int[] splitFeatures;
     private final float[] splitBorders;
     private final boolean[] nanTrue;
+    private final int[] nanBit;
     private final double[] leafValues;
     private final double[] leafWeights;
     private final double scale;
@@ -40,6 +41,15 @@ final class ObliviousForest implements TreeEnsemble {
         this.splitFeatures = splitFeatures;
         this.splitBorders = splitBorders;
         this.nanTrue = nanTrue;
+        this.nanBit = new int[nanTrue.length];
+        for (int i = 0; i < nanTrue.length; i++) {
+            nanBit[i] = nanTrue[i] ? 1 : 0;
+        }
+        for (float border : splitBorders) {
+            if (!Float.isFinite(border)) {
+                throw new dev.anomalyops.core.ModelLoadException("CatBoost model has a non-finite border " + border);
+            }
+        }
         this.leafValues = leafValues;
         this.leafWeights = leafWeights;
         this.scale = scale;
@@ -68,15 +78,32 @@ final class ObliviousForest implements TreeEnsemble {
 
     @Override
     public double margin(float[] values, int offset) {
+        // Branch-free: every level's condition is computed arithmetically, so the CPU overlaps the levels
+        // and trees instead of stalling on unpredictable branches (measured several times faster).
+        boolean finite = true;
+        for (int f = 0; f < featureCount; f++) {
+            finite &= values[offset + f] == values[offset + f];
+        }
         double sum = 0.0;
         int split = 0;
+        int[] features = splitFeatures;
+        float[] borders = splitBorders;
         for (int t = 0; t < depths.length; t++) {
             int depth = depths[t];
             int index = 0;
-            for (int level = 0; level < depth; level++, split++) {
-                float x = values[offset + splitFeatures[split]];
-                boolean bit = x > splitBorders[split] || (nanTrue[split] && x != x);
-                index |= (bit ? 1 : 0) << level;
+            if (finite) {
+                for (int level = 0; level < depth; level++, split++) {
+                    float x = values[offset + features[split]];
+                    // (border - x) + 0f is negative exactly when x > border (the + 0f turns -0f into +0f).
+                    index |= (Float.floatToRawIntBits((borders[split] - x) + 0f) >>> 31) << level;
+                }
+            } else {
+                for (int level = 0; level < depth; level++, split++) {
+                    float x = values[offset + features[split]];
+                    int greater = Float.floatToRawIntBits((borders[split] - x) + 0f) >>> 31;
+                    int nan = (0x7f800000 - (Float.floatToRawIntBits(x) & 0x7fffffff)) >>> 31;
+                    index |= ((greater & (nan ^ 1)) | (nan & nanBit[split])) << level;
+                }
             }
             sum += leafValues[leafOffsets[t] + index];
         }

@@ -20,7 +20,8 @@ public final class ArchitectureRules {
     /** Packages of the published libraries (everything but the reference app and the benchmarks). */
     public static final String[] LIBRARY_PACKAGES = {
         "dev.anomalyops.core..", "dev.anomalyops.features..", "dev.anomalyops.train..", "dev.anomalyops.triton..",
-        "dev.anomalyops.rag..", "dev.anomalyops.drift..", "dev.anomalyops.registry..", "dev.anomalyops.scoring.."
+        "dev.anomalyops.rag..", "dev.anomalyops.drift..", "dev.anomalyops.registry..", "dev.anomalyops.scoring..",
+        "dev.anomalyops.rollout.."
     };
 
     /** anomaly-core depends on no other module of the project. */

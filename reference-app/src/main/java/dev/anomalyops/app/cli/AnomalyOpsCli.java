@@ -24,7 +24,7 @@ import picocli.CommandLine.Command;
 @Command(name = "anomalyops",
         mixinStandardHelpOptions = true,
         versionProvider = AnomalyOpsCli.Version.class,
-        description = "Anomaly detection for server logs and metrics: scoring, bundles, registry.",
+        description = "Anomaly detection for server logs and metrics: scoring, bundles, registry, labelling.",
         subcommands = {
             ScoreCommand.class,
             BundleCommand.class,
@@ -34,6 +34,7 @@ import picocli.CommandLine.Command;
             VersionsCommand.class,
             ServeCommand.class,
             ExportTritonCommand.class,
+            LabelCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class AnomalyOpsCli implements Runnable {

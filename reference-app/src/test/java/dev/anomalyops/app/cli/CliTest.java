@@ -85,7 +85,7 @@ class CliTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (String command : new String[] {"bundle", "register", "promote", "rollback", "versions"}) {
+        for (String command : new String[] {"bundle", "register", "promote", "rollback", "versions", "label"}) {
             Run help = run(command, "--help");
             assertThat(help.exitCode()).as(command).isZero();
             assertThat(help.out()).as(command).startsWith("Usage: anomalyops " + command);
