@@ -51,9 +51,11 @@ public final class Bench implements Runnable {
     }
 
     /**
-     * @param args the runner name and its options
+     * The {@code ./bench} command line with every runner that {@link ServiceLoader} finds as a subcommand.
+     *
+     * @return a fresh command line, also used by tests to parse a runner's options exactly as the launcher does
      */
-    public static void main(String[] args) {
+    public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new Bench());
         List<Runner> runners = new ArrayList<>();
         ServiceLoader.load(Runner.class).forEach(runners::add);
@@ -61,6 +63,14 @@ public final class Bench implements Runnable {
         for (Runner runner : runners) {
             commandLine.addSubcommand(runner);
         }
+        return commandLine;
+    }
+
+    /**
+     * @param args the runner name and its options
+     */
+    public static void main(String[] args) {
+        CommandLine commandLine = commandLine();
         PrintStream out = System.out;
         commandLine.setExecutionStrategy(parseResult -> {
             CommandLine.ParseResult leaf = parseResult;

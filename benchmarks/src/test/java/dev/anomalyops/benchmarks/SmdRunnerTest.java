@@ -61,7 +61,7 @@ class SmdRunnerTest {
     }
 
     private static ObjectNode run(String... args) throws Exception {
-        CommandLine commandLine = new CommandLine(new Bench());
+        CommandLine commandLine = Bench.commandLine();
         CommandLine.ParseResult parsed = commandLine.parseArgs(args);
         return ((Bench.Runner) parsed.subcommand().commandSpec().userObject()).call();
     }
