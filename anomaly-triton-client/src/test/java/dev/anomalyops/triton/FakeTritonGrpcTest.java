@@ -132,8 +132,11 @@ class FakeTritonGrpcTest extends V2ClientContract {
     void otherErrorsAreNotRetriedAndRetriesStopAtTheDeadline() {
         FakeTime time = new FakeTime();
         try (TritonClient retrying = TritonClient.builder(URI.create("grpc://127.0.0.1:" + server.port()))
-                .deadline(Duration.ofMillis(120)).retry(new RetryPolicy(10, Duration.ofMillis(50),
-                        Duration.ofSeconds(1), 2.0)).clock(time.clock()).sleeper(time.sleeper()).build()) {
+                .deadline(Duration.ofMillis(1200)).retry(new RetryPolicy(10, Duration.ofMillis(500),
+                        Duration.ofSeconds(10), 2.0)).clock(time.clock()).sleeper(time.sleeper()).build()) {
+            // The deadline is also the real gRPC deadline of each call: connect first, so that a loaded machine's
+            // connection set-up does not count against it.
+            assertThat(retrying.infer(oneRow()).outputs()).hasSize(2);
             int before = server.inferCalls.get();
             assertThatThrownBy(() -> retrying.infer(InferRequest.builder("cpu-anomaly")
                     .input(Tensor.fp32("input", new long[] {1, 5}, new float[5])).build()))
@@ -145,8 +148,8 @@ class FakeTritonGrpcTest extends V2ClientContract {
             server.unavailable.set(100);
             assertThatThrownBy(() -> retrying.infer(oneRow())).isInstanceOf(ServiceUnavailableException.class)
                     .hasMessageContaining("Server is not ready");
-            // 50 ms + 100 ms would pass the 120 ms deadline, so only the first back-off happens.
-            assertThat(time.slept).containsExactly(Duration.ofMillis(50));
+            // 500 ms + 1000 ms would pass the 1200 ms deadline, so only the first back-off happens.
+            assertThat(time.slept).containsExactly(Duration.ofMillis(500));
         } finally {
             server.unavailable.set(0);
         }

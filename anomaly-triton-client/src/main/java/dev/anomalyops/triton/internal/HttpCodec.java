@@ -1,6 +1,7 @@
 package dev.anomalyops.triton.internal;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -42,6 +43,9 @@ public final class HttpCodec {
     public static final String HEADER_LENGTH = "Inference-Header-Content-Length";
     static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            // NaN and infinities go out as bare NaN / Infinity, as Python's json and Triton's parser write and read
+            // them; quoted forms are accepted on input too.
+            .disable(JsonWriteFeature.WRITE_NAN_AS_STRINGS)
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).maxNumberLength(64)
                     .maxStringLength(16 << 20).build())
             .build());
@@ -434,11 +438,24 @@ public final class HttpCodec {
             if (token == JsonToken.VALUE_NULL) {
                 return Double.NaN;
             }
+            if (token == JsonToken.VALUE_STRING) {
+                switch (p.getText()) {
+                    case "NaN":
+                        return Double.NaN;
+                    case "Infinity":
+                    case "+Infinity":
+                        return Double.POSITIVE_INFINITY;
+                    case "-Infinity":
+                        return Double.NEGATIVE_INFINITY;
+                    default:
+                        break;
+                }
+            }
             throw wrongValue(token);
         }
 
         private InvalidRequestException wrongValue(JsonToken token) {
-            return new InvalidRequestException("Input \"" + name + "\" of " + type + " has a " + describe(token)
+            return new InvalidRequestException("Input \"" + name + "\" of " + type + " has " + describe(token)
                     + " in \"data\" at position " + size);
         }
 
