@@ -87,7 +87,13 @@ class BadInputTest {
 
     private static void assertError(HttpResponse<String> response, int status, String text) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-        assertThat(response.body()).startsWith("{\"error\":").contains(text);
+        assertThat(response.body()).startsWith("{\"error\":");
+        try {
+            assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body()).get("error").asText())
+                    .contains(text);
+        } catch (java.io.IOException e) {
+            throw new AssertionError("The error body is not JSON: " + response.body(), e);
+        }
     }
 
     @Test
