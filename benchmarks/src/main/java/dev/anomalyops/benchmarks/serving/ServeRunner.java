@@ -57,7 +57,7 @@ public final class ServeRunner implements Bench.Runner {
     @Option(names = "--engine", defaultValue = "java", description = "Server-side engine: java or xgboost4j.")
     String engine;
 
-    @Option(names = "--batching", defaultValue = "auto", description = "Server dynamic batching: auto, on, off.")
+    @Option(names = "--batching", defaultValue = "AUTO", description = "Server dynamic batching: AUTO, ON, OFF.")
     ScoringInferenceService.Batching batching;
 
     @Override
