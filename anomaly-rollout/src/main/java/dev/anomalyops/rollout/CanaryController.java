@@ -192,6 +192,25 @@ public final class CanaryController {
         return Decision.ADVANCED;
     }
 
+    /**
+     * Aborts a running rollout by hand (an operator, or an alert such as the error-spike rule): rolls back exactly
+     * as a failed gate does, with the given reason.
+     *
+     * @param reason why, logged, saved and shown in the status
+     * @return {@link Decision#ROLLED_BACK}, or {@link Decision#FINISHED} when the rollout had already ended
+     */
+    public synchronized Decision abort(String reason) {
+        if (state.phase != CanaryStatus.Phase.RUNNING) {
+            return Decision.FINISHED;
+        }
+        state.phase = CanaryStatus.Phase.ROLLED_BACK;
+        state.reason = "aborted: " + Objects.requireNonNull(reason, "reason");
+        store.save(state);
+        rollbacks.increment();
+        actions.rollBack(status());
+        return Decision.ROLLED_BACK;
+    }
+
     private String failedGate() {
         CanaryStatus.ArmFigures canary = state.canary.figures();
         CanaryStatus.ArmFigures baseline = state.baseline.figures();

@@ -156,4 +156,15 @@ class CanaryControllerTest {
         assertThat(canary.evaluate()).isEqualTo(CanaryController.Decision.ROLLED_BACK);
         assertThat(canary.status().reason()).contains("exceeds 2.0x the baseline's");
     }
+
+    @Test
+    void anAbortRollsBackLikeAFailedGateAndOnlyOnce() {
+        CanaryController canary = startRollout();
+        assertThat(canary.abort("error spike alert")).isEqualTo(CanaryController.Decision.ROLLED_BACK);
+        assertThat(canary.status().phase()).isEqualTo(CanaryStatus.Phase.ROLLED_BACK);
+        assertThat(canary.status().reason()).isEqualTo("aborted: error spike alert");
+        assertThat(registry.resolve("cpu", "production")).map(ModelVersion::version).hasValue(1);
+        assertThat(canary.abort("again")).isEqualTo(CanaryController.Decision.FINISHED);
+        assertThat(meters.get("canary_rollbacks_total").counter().count()).isEqualTo(1.0);
+    }
 }

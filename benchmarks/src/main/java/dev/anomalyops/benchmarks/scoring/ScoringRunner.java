@@ -63,7 +63,8 @@ public final class ScoringRunner implements Bench.Runner {
 
         Map<String, Scorer> engines = new LinkedHashMap<>();
         for (ScorerProvider provider : Scorers.providers()) {
-            if (provider.supports(bundle.format()) && provider.isAvailable() && !engines.containsKey(provider.name())) {
+            if (provider.supports(bundle.format()) && provider.isAvailable() && !engines.containsKey(provider.name())
+                    && !provider.name().equals("remote")) {
                 engines.put(provider.name(), Scorers.open(bundle, ScorerOptions.builder().engine(provider.name()).build()));
             }
         }

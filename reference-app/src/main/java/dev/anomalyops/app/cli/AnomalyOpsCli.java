@@ -33,6 +33,8 @@ import picocli.CommandLine.Command;
             RollbackCommand.class,
             VersionsCommand.class,
             ExplainCommand.class,
+            ServeCommand.class,
+            ExportTritonCommand.class,
             LabelCommand.class,
             CommandLine.HelpCommand.class
         })

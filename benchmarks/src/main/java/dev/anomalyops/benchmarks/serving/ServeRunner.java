@@ -1,0 +1,180 @@
+package dev.anomalyops.benchmarks.serving;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.anomalyops.app.server.InferenceServer;
+import dev.anomalyops.app.server.ReferenceServer;
+import dev.anomalyops.benchmarks.Bench;
+import dev.anomalyops.benchmarks.scoring.BenchModels;
+import dev.anomalyops.core.FeatureSchema;
+import dev.anomalyops.core.model.ModelBundle;
+import dev.anomalyops.core.model.ModelFormat;
+import dev.anomalyops.core.registry.FileModelRegistry;
+import dev.anomalyops.core.scoring.ScorerOptions;
+import dev.anomalyops.triton.InferRequest;
+import dev.anomalyops.triton.InferResponse;
+import dev.anomalyops.triton.Tensor;
+import dev.anomalyops.triton.client.TritonClient;
+import dev.anomalyops.triton.server.ScoringInferenceService;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ./bench serve --transport grpc|http|http-binary --clients N --batch B --seconds S [--engine java]}: starts
+ * the reference server in this JVM with the 100×6 XGBoost benchmark model (37 features, from the registry), then
+ * drives it over loopback with our own client: N closed-loop clients, each with one request of B rows in flight,
+ * for S seconds after a warm-up. Prints requests and predictions per second, latency percentiles (client-side,
+ * request sent to response decoded) and the number of failed requests. {@code --engine xgboost4j} answers the same
+ * requests with XGBoost's native predictor inside the same server, for comparison.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Load test of the reference v2 server on loopback (server and clients in this JVM).")
+public final class ServeRunner implements Bench.Runner {
+    @Option(names = "--transport", defaultValue = "grpc", description = "grpc, http (JSON) or http-binary.")
+    String transport;
+
+    @Option(names = "--clients", defaultValue = "10", description = "Concurrent closed-loop clients.")
+    int clients;
+
+    @Option(names = "--batch", defaultValue = "1", description = "Rows per request.")
+    int batch;
+
+    @Option(names = "--seconds", defaultValue = "10", description = "Measured seconds.")
+    double seconds;
+
+    @Option(names = "--warmup", defaultValue = "3", description = "Warm-up seconds (not measured).")
+    double warmup;
+
+    @Option(names = "--engine", defaultValue = "java", description = "Server-side engine: java or xgboost4j.")
+    String engine;
+
+    @Option(names = "--batching", defaultValue = "AUTO", description = "Server dynamic batching: AUTO, ON, OFF.")
+    ScoringInferenceService.Batching batching;
+
+    @Override
+    public ObjectNode call() throws Exception {
+        Path model = BenchModels.xgboost(100, 6);
+        Path work = Files.createTempDirectory("bench-serve-");
+        ModelBundle bundle = ModelBundle.builder("bench-xgb", "1").model(ModelFormat.XGBOOST_JSON, model)
+                .schema(FeatureSchema.unnamed(BenchModels.FEATURES)).writeTo(work.resolve("bundle"));
+        try (FileModelRegistry registry = FileModelRegistry.open(work.resolve("registry"))) {
+            registry.register("bench-xgb", bundle, Map.of());
+            InferenceServer server = ReferenceServer.start(registry, new ReferenceServer.Settings(0, List.of(),
+                    "champion", ScorerOptions.builder().engine(engine).build(), batching, Duration.ZERO, 64 << 20,
+                    65_536));
+            try {
+                return run(server.port());
+            } finally {
+                server.close();
+            }
+        }
+    }
+
+    private ObjectNode run(int port) throws Exception {
+        URI uri = URI.create((transport.equals("grpc") ? "grpc" : "http") + "://127.0.0.1:" + port);
+        float[] pool = BenchModels.rows(4096, 5);
+        int features = BenchModels.FEATURES;
+        List<InferRequest> requests = new ArrayList<>();
+        for (int i = 0; i + batch <= 4096 && requests.size() < 256; i += Math.max(1, batch)) {
+            requests.add(InferRequest.builder("bench-xgb").id("r" + i).input(Tensor.fp32("input",
+                    new long[] {batch, features}, Arrays.copyOfRange(pool, i * features, (i + batch) * features)))
+                    .build());
+        }
+        try (TritonClient client = TritonClient.builder(uri).binaryData(!transport.equals("http"))
+                .deadline(Duration.ofSeconds(30)).build()) {
+            Bench.progress("Server on port %d (engine %s); %s, %d clients, %d rows/request; warm-up %.0f s", port, engine,
+                    transport, clients, batch, warmup);
+            drive(client, requests, warmup, null);
+            Bench.progress("Measuring %.0f s ...", seconds);
+            long[][] latencies = new long[clients][];
+            int[] counts = new int[clients];
+            AtomicLong errors = new AtomicLong();
+            long start = System.nanoTime();
+            drive(client, requests, seconds, new Recorder(latencies, counts, errors));
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            int total = Arrays.stream(counts).sum();
+            long[] all = new long[total];
+            int at = 0;
+            for (int c = 0; c < clients; c++) {
+                System.arraycopy(latencies[c], 0, all, at, counts[c]);
+                at += counts[c];
+            }
+            Arrays.sort(all);
+            ObjectNode out = Bench.figures();
+            out.put("transport", transport);
+            out.put("engine", engine);
+            out.put("clients", clients);
+            out.put("batch", batch);
+            out.put("seconds", elapsed);
+            out.put("cpus", Runtime.getRuntime().availableProcessors());
+            out.put("p95_ms", percentile(all, 0.95));
+            out.put("requests_per_second", total / elapsed);
+            out.put("predictions_per_second", total * (double) batch / elapsed);
+            out.put("p50_ms", percentile(all, 0.50));
+            out.put("p99_ms", percentile(all, 0.99));
+            out.put("errors", errors.get());
+            Bench.progress("%,.0f requests/s, %,.0f predictions/s, p50 %.3f ms, p99 %.3f ms, %d errors",
+                    total / elapsed, total * (double) batch / elapsed, percentile(all, 0.5), percentile(all, 0.99),
+                    errors.get());
+            return out;
+        }
+    }
+
+    private record Recorder(long[][] latencies, int[] counts, AtomicLong errors) {}
+
+    /** Each client keeps exactly one request in flight until the time is up. */
+    private void drive(TritonClient client, List<InferRequest> requests, double duration, Recorder recorder)
+            throws InterruptedException {
+        long end = System.nanoTime() + (long) (duration * 1e9);
+        CountDownLatch done = new CountDownLatch(clients);
+        for (int c = 0; c < clients; c++) {
+            int id = c;
+            if (recorder != null) {
+                recorder.latencies[c] = new long[1 << 16];
+            }
+            next(client, requests, id, id * 7, end, recorder, done);
+        }
+        done.await();
+    }
+
+    private void next(TritonClient client, List<InferRequest> requests, int id, int sequence, long end,
+            Recorder recorder, CountDownLatch done) {
+        if (System.nanoTime() >= end) {
+            done.countDown();
+            return;
+        }
+        long t0 = System.nanoTime();
+        client.inferAsync(requests.get(sequence % requests.size())).whenComplete((InferResponse r, Throwable e) -> {
+            long t1 = System.nanoTime();
+            if (recorder != null) {
+                if (e != null || r.outputs().size() != 2) {
+                    recorder.errors.incrementAndGet();
+                } else {
+                    int n = recorder.counts[id];
+                    if (n == recorder.latencies[id].length) {
+                        recorder.latencies[id] = Arrays.copyOf(recorder.latencies[id], n * 2);
+                    }
+                    recorder.latencies[id][n] = t1 - t0;
+                    recorder.counts[id] = n + 1;
+                }
+            }
+            next(client, requests, id, sequence + 1, end, recorder, done);
+        });
+    }
+
+    private static double percentile(long[] sorted, double q) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        return sorted[Math.min(sorted.length - 1, (int) (sorted.length * q))] / 1e6;
+    }
+}

@@ -1,0 +1,2 @@
+/** Load runners for the reference inference server ({@code ./bench serve}). */
+package dev.anomalyops.benchmarks.serving;

@@ -1,0 +1,147 @@
+package dev.anomalyops.app.cli;
+
+import dev.anomalyops.app.server.InferenceServer;
+import dev.anomalyops.app.server.ReferenceServer;
+import dev.anomalyops.core.ConfigurationException;
+import dev.anomalyops.core.registry.ModelRegistry;
+import dev.anomalyops.core.scoring.ScorerOptions;
+import dev.anomalyops.rollout.CanaryPolicy;
+import dev.anomalyops.triton.server.ScoringInferenceService;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code anomalyops serve}: the reference Open Inference Protocol (v2) server. REST and gRPC on one port, models
+ * from the registry, Prometheus metrics at {@code /metrics}, feedback at {@code /feedback}, canary and A/B control and
+ * the Alertmanager webhook under {@code /admin} (bearer token from {@code $ANOMALYOPS_ADMIN_TOKEN}). Runs until
+ * SIGTERM or Ctrl-C, then reports not-ready and finishes in-flight requests before stopping.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Serve registry models over the Open Inference Protocol (KServe v2): HTTP/JSON and gRPC on one port.",
+            "curl localhost:8000/v2/models/MODEL ; POST /v2/models/MODEL/infer ; GET /metrics"})
+final class ServeCommand implements Callable<Integer> {
+    @Mixin
+    Output output;
+
+    @Mixin
+    RegistryOption registry;
+
+    @Option(names = "--port", defaultValue = "8000", description = "Port for HTTP and gRPC (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--model", paramLabel = "NAME", description = "Model to serve; repeatable (default: every model).")
+    List<String> models = new ArrayList<>();
+
+    @Option(names = "--alias", defaultValue = "champion",
+            description = "Alias naming the version to serve; the latest version when unset (default: ${DEFAULT-VALUE}).")
+    String alias;
+
+    @Option(names = "--engine", paramLabel = "NAME", description = "Scoring engine: java, xgboost4j, catboost, onnxruntime.")
+    String engine;
+
+    @Option(names = "--threads", defaultValue = "1", description = "Threads per scoring call for native engines.")
+    int threads;
+
+    @Option(names = "--batching", defaultValue = "auto",
+            description = "Batch concurrent single-row requests: auto (where measured to help), on, off.")
+    ScoringInferenceService.Batching batching;
+
+    @Option(names = "--batch-delay-us", defaultValue = "0",
+            description = "Longest a single row waits for a batch to fill, in microseconds (default: ${DEFAULT-VALUE}).")
+    long batchDelayMicros;
+
+    @Option(names = "--max-body-bytes", defaultValue = "67108864",
+            description = "Largest request body or gRPC message (default: ${DEFAULT-VALUE}).")
+    long maxBodyBytes;
+
+    @Option(names = "--max-rows", defaultValue = "65536", description = "Most rows per request (default: ${DEFAULT-VALUE}).")
+    long maxRows;
+
+    @Option(names = "--state-dir", defaultValue = "anomalyops-state",
+            description = "Where canary rollout state is kept; a restart resumes from it (default: ${DEFAULT-VALUE}).")
+    Path stateDir;
+
+    @Option(names = "--admin-token-env", paramLabel = "VAR", defaultValue = "ANOMALYOPS_ADMIN_TOKEN",
+            description = "Environment variable holding the bearer token of /admin (canary, A/B, Alertmanager webhook);"
+                    + " the admin API is off when it is unset (default: ${DEFAULT-VALUE}).")
+    String adminTokenEnv;
+
+    @Option(names = "--ab", paramLabel = "MODEL=ALIAS:WEIGHT,ALIAS:WEIGHT",
+            description = "Start an A/B test between two registry aliases, e.g. cpu=champion:70,challenger:30; repeatable.")
+    List<String> abTests = new ArrayList<>();
+
+    @Option(names = "--canary-stages", split = ",", defaultValue = "10,30,50,100",
+            description = "Canary traffic stages in percent (default: ${DEFAULT-VALUE}).")
+    List<Integer> canaryStages;
+
+    @Option(names = "--canary-min-dwell", defaultValue = "PT5M",
+            description = "Least time per canary stage, ISO-8601 (default: ${DEFAULT-VALUE}).")
+    Duration canaryMinDwell;
+
+    @Option(names = "--canary-min-requests", defaultValue = "1000",
+            description = "Least canary requests per stage (default: ${DEFAULT-VALUE}).")
+    long canaryMinRequests;
+
+    @Option(names = "--canary-evaluate-every", defaultValue = "PT10S",
+            description = "How often running canaries are checked, ISO-8601 (default: ${DEFAULT-VALUE}).")
+    Duration evaluateEvery;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        ScorerOptions options = ScorerOptions.builder().engine(engine).threads(threads).build();
+        CanaryPolicy defaults = CanaryPolicy.defaults();
+        CanaryPolicy policy = new CanaryPolicy(canaryStages, canaryMinDwell, canaryMinRequests,
+                defaults.minGateRequests(), defaults.maxErrorRate(), defaults.maxP95(), defaults.maxP95Ratio(),
+                defaults.minAccuracy(), defaults.minFeedback());
+        ReferenceServer.Operations operations = new ReferenceServer.Operations(stateDir, System.getenv(adminTokenEnv),
+                policy, evaluateEvery, abTests(), Duration.ofHours(1), Clock.systemUTC(), (version, scorer) -> scorer);
+        ModelRegistry models = registry.open();
+        InferenceServer server = ReferenceServer.start(models, new ReferenceServer.Settings(port, this.models, alias,
+                options, batching, Duration.ofNanos(batchDelayMicros * 1000), maxBodyBytes, maxRows, operations));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            models.close();
+            stopped.countDown();
+        }, "serve-shutdown"));
+        var document = output.object();
+        document.put("port", server.port());
+        document.put("models", server.service().repositoryIndex(true).size());
+        output.print(document, "Serving " + server.service().repositoryIndex(true).size() + " model(s) on port "
+                + server.port() + " (HTTP and gRPC); Ctrl-C to stop");
+        stopped.await();
+        return 0;
+    }
+
+    private Map<String, Map<String, Double>> abTests() {
+        Map<String, Map<String, Double>> tests = new LinkedHashMap<>();
+        for (String spec : abTests) {
+            int eq = spec.indexOf('=');
+            if (eq < 1) {
+                throw new ConfigurationException("--ab was \"" + spec + "\" but it must look like cpu=champion:70,challenger:30");
+            }
+            Map<String, Double> weights = new LinkedHashMap<>();
+            for (String part : spec.substring(eq + 1).split(",")) {
+                String[] pair = part.split(":");
+                try {
+                    weights.put(pair[0].trim(), Double.parseDouble(pair[1].trim()));
+                } catch (RuntimeException e) {
+                    throw new ConfigurationException("--ab was \"" + spec + "\" but each variant must be ALIAS:WEIGHT"
+                            + " (e.g. champion:70)");
+                }
+            }
+            tests.put(spec.substring(0, eq), weights);
+        }
+        return tests;
+    }
+}
