@@ -80,7 +80,9 @@ final class KubernetesSchema {
             Method validator = model.getMethod("validateJsonElement", JsonElement.class);
             validator.invoke(null, json);
         } catch (InvocationTargetException e) {
-            problems.add(what + ": " + e.getCause().getMessage());
+            String message = String.valueOf(e.getCause().getMessage());
+            int json = message.indexOf(" JSON: ");   // the generated message repeats the whole object
+            problems.add(what + ": " + (json > 0 ? message.substring(0, json) : message));
             return problems;
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("client-java model " + model.getName() + " has no validateJsonElement", e);
