@@ -81,8 +81,8 @@ final class KubernetesSchema {
             validator.invoke(null, json);
         } catch (InvocationTargetException e) {
             String message = String.valueOf(e.getCause().getMessage());
-            int json = message.indexOf(" JSON: ");   // the generated message repeats the whole object
-            problems.add(what + ": " + (json > 0 ? message.substring(0, json) : message));
+            int cut = message.indexOf(" JSON: ");   // the generated message repeats the whole object
+            problems.add(what + ": " + (cut > 0 ? message.substring(0, cut) : message));
             return problems;
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("client-java model " + model.getName() + " has no validateJsonElement", e);

@@ -1,7 +1,9 @@
 package dev.anomalyops.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.anomalyops.app.ServingEndpoints;
 import dev.anomalyops.app.cli.AnomalyOpsCli;
 import dev.anomalyops.core.FeatureSchema;
@@ -17,6 +19,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -70,6 +74,46 @@ class ServedEndpointsTest {
             if (!server.waitFor(20, TimeUnit.SECONDS)) {
                 server.destroyForcibly();
             }
+        }
+    }
+
+    @Test
+    void everyServeCommandLineInTheManifestsAndImagesParses() {
+        Assumptions.assumeTrue(new CommandLine(new AnomalyOpsCli()).getSubcommands().containsKey("serve"),
+                "\"anomalyops serve\" is not on this branch yet (it lands with the serving issue)");
+        List<List<String>> commandLines = new ArrayList<>();
+        for (String target : Kustomize.TARGETS) {
+            for (JsonNode o : Kustomize.render(target)) {
+                for (JsonNode c : o.path("spec").path("template").path("spec").path("containers")) {
+                    List<String> args = new ArrayList<>();
+                    c.path("args").forEach(a -> args.add(a.asText()));
+                    if (!args.isEmpty() && args.get(0).equals("serve")) {
+                        commandLines.add(args);
+                    }
+                }
+            }
+        }
+        for (String file : DockerfileLintTest.FILES) {
+            for (Dockerfiles.Stage stage : Dockerfiles.parse(Repo.deploy().resolve("docker").resolve(file)).stages()) {
+                for (Dockerfiles.Instruction cmd : stage.all("CMD")) {
+                    List<String> args = new ArrayList<>();
+                    Matcher m = Pattern.compile("\"([^\"]*)\"").matcher(cmd.arguments());
+                    while (m.find()) {
+                        args.add(m.group(1));
+                    }
+                    if (!args.isEmpty() && args.get(0).equals("serve")) {
+                        commandLines.add(args);
+                    }
+                }
+            }
+        }
+        assertThat(commandLines).hasSizeGreaterThanOrEqualTo(4);
+        for (List<String> args : commandLines) {
+            // A fresh parser each time: picocli keeps the values of the previous parse.
+            CommandLine cli = new CommandLine(new AnomalyOpsCli());
+            cli.setCaseInsensitiveEnumValuesAllowed(true);   // as AnomalyOpsCli.execute configures it
+            assertThat(catchThrowable(() -> cli.parseArgs(args.toArray(String[]::new)))).as(String.join(" ", args))
+                    .isNull();
         }
     }
 

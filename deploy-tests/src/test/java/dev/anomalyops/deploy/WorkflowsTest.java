@@ -195,6 +195,35 @@ class WorkflowsTest {
         assertThat(weights).containsExactly(10, 30, 50, 100);
     }
 
+    @Test
+    void everyRunScriptPassesShellcheck(@org.junit.jupiter.api.io.TempDir Path temp) throws Exception {
+        // What actionlint does for run: blocks, with Debian's shellcheck: ${{ }} expressions become a placeholder.
+        List<String> problems = new ArrayList<>();
+        int n = 0;
+        for (String name : List.of("ci.yml", "retrain.yml", "release.yml")) {
+            for (Iterator<Map.Entry<String, JsonNode>> jobs = workflow(name).path("jobs").fields(); jobs.hasNext();) {
+                Map.Entry<String, JsonNode> job = jobs.next();
+                for (JsonNode step : job.getValue().path("steps")) {
+                    if (!step.has("run")) {
+                        continue;
+                    }
+                    Path script = temp.resolve("step" + n++ + ".sh");
+                    Files.writeString(script, "#!/usr/bin/env bash\nset -eo pipefail\n"
+                            + step.path("run").asText().replaceAll("\\$\\{\\{[^}]*}}", "GH_EXPR"));
+                    Process p = new ProcessBuilder("shellcheck", "--shell=bash", "--severity=warning",
+                            script.toString()).redirectErrorStream(true).start();
+                    String out = new String(p.getInputStream().readAllBytes());
+                    if (p.waitFor() != 0) {
+                        problems.add(name + " job " + job.getKey() + " step \"" + step.path("name").asText() + "\": "
+                                + out);
+                    }
+                }
+            }
+        }
+        assertThat(n).isGreaterThan(5);
+        assertThat(problems).isEmpty();
+    }
+
     static String cronOf(DayOfWeek day, LocalTime time) {
         return time.getMinute() + " " + time.getHour() + " * * " + (day.getValue() % 7);
     }
