@@ -17,6 +17,8 @@ public final class ServingEndpoints {
     public static final String READY_PATH = "/v2/health/ready";
     /** Prometheus text exposition of every metric of {@code anomaly-drift}'s MetricsCatalogue. */
     public static final String METRICS_PATH = "/metrics";
+    /** The Alertmanager webhook receiver (admin; bearer token); {@code deploy/monitoring/alertmanager} posts here. */
+    public static final String ALERTMANAGER_PATH = "/admin/alertmanager";
     /** Registry alias the stable (champion) deployment serves. */
     public static final String STABLE_ALIAS = "champion";
     /** Registry alias the canary (challenger) deployment serves and retraining moves. */

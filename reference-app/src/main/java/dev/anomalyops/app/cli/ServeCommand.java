@@ -5,6 +5,7 @@ import dev.anomalyops.app.server.ReferenceServer;
 import dev.anomalyops.core.ConfigurationException;
 import dev.anomalyops.core.registry.ModelRegistry;
 import dev.anomalyops.core.scoring.ScorerOptions;
+import dev.anomalyops.app.ServingEndpoints;
 import dev.anomalyops.rollout.CanaryPolicy;
 import dev.anomalyops.triton.server.ScoringInferenceService;
 import java.nio.file.Path;
@@ -36,7 +37,7 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     RegistryOption registry;
 
-    @Option(names = "--port", defaultValue = "8000", description = "Port for HTTP and gRPC (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--port", defaultValue = "" + ServingEndpoints.PORT, description = "Port for HTTP and gRPC (default: ${DEFAULT-VALUE}).")
     int port;
 
     @Option(names = "--model", paramLabel = "NAME", description = "Model to serve; repeatable (default: every model).")
@@ -48,6 +49,10 @@ final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--engine", paramLabel = "NAME", description = "Scoring engine: java, xgboost4j, catboost, onnxruntime.")
     String engine;
+
+    @Option(names = "--engine-option", paramLabel = "KEY=VALUE",
+            description = "Engine property, e.g. onnx.provider=cuda-required; repeatable.")
+    Map<String, String> engineOptions = new LinkedHashMap<>();
 
     @Option(names = "--threads", defaultValue = "1", description = "Threads per scoring call for native engines.")
     int threads;
@@ -98,7 +103,9 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        ScorerOptions options = ScorerOptions.builder().engine(engine).threads(threads).build();
+        ScorerOptions.Builder builder = ScorerOptions.builder().engine(engine).threads(threads);
+        engineOptions.forEach(builder::property);
+        ScorerOptions options = builder.build();
         CanaryPolicy defaults = CanaryPolicy.defaults();
         CanaryPolicy policy = new CanaryPolicy(canaryStages, canaryMinDwell, canaryMinRequests,
                 defaults.minGateRequests(), defaults.maxErrorRate(), defaults.maxP95(), defaults.maxP95Ratio(),

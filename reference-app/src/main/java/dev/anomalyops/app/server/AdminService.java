@@ -8,6 +8,7 @@ import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import dev.anomalyops.core.ConfigurationException;
+import dev.anomalyops.app.ServingEndpoints;
 import dev.anomalyops.drift.alertmanager.AlertmanagerWebhook;
 import dev.anomalyops.drift.alertmanager.WebhookResponse;
 import dev.anomalyops.drift.trigger.TriggerAction;
@@ -103,7 +104,7 @@ final class AdminService implements AutoCloseable {
             if (path.equals("/feedback")) {
                 return json(HttpStatus.OK, feedback(method, body(request)));
             }
-            if (path.equals("/admin/alertmanager")) {
+            if (path.equals(ServingEndpoints.ALERTMANAGER_PATH)) {
                 if (webhook == null) {
                     return error(HttpStatus.FORBIDDEN, "The Alertmanager webhook is disabled: start the server with an"
                             + " admin token");

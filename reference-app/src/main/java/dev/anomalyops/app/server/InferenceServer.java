@@ -1,5 +1,6 @@
 package dev.anomalyops.app.server;
 
+import dev.anomalyops.app.ServingEndpoints;
 import com.linecorp.armeria.common.HttpData;
 import com.linecorp.armeria.common.AggregatedHttpRequest;
 import com.linecorp.armeria.common.Cookie;
@@ -124,7 +125,7 @@ public final class InferenceServer implements AutoCloseable {
                 .service(GrpcService.builder().addService(definition.build())
                         .maxRequestMessageLength((int) Math.min(Integer.MAX_VALUE, maxRequestBytes))
                         .maxResponseMessageLength(256 << 20).build())
-                .service("/metrics", (ctx, req) -> HttpResponse.of(HttpStatus.OK,
+                .service(ServingEndpoints.METRICS_PATH, (ctx, req) -> HttpResponse.of(HttpStatus.OK,
                         MediaType.parse("text/plain; version=0.0.4; charset=utf-8"), registry.scrape()))
                 .route().path("/feedback").maxRequestLength(ADMIN_MAX_BYTES).build(operations)
                 .route().pathPrefix("/admin").maxRequestLength(ADMIN_MAX_BYTES).build(operations)
