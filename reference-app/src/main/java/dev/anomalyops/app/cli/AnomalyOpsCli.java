@@ -33,6 +33,8 @@ import picocli.CommandLine.Command;
             RollbackCommand.class,
             VersionsCommand.class,
             LabelCommand.class,
+            TrainCommand.class,
+            EvaluateCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class AnomalyOpsCli implements Runnable {
