@@ -116,8 +116,8 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         TrainingSet set = input.trainingSet();
-        System.err.printf(Locale.ROOT, "Training on %d labelled rows x %d features ...%n", set.size(),
-                set.rows().columns());
+        output.progress(String.format(Locale.ROOT, "Training on %d labelled rows x %d features ...", set.size(),
+                set.rows().columns()));
         TrainingData data = TrainingData.from(set);
         XgboostTrainer.Builder champion = XgboostTrainer.builder().rounds(rounds).maxDepth(maxDepth).learningRate(eta)
                 .earlyStoppingRounds(earlyStopping).classWeighting(ClassWeighting.parse(classWeighting)).seed(seed);
