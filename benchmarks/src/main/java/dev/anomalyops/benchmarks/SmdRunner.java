@@ -6,6 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.anomalyops.benchmarks.smd.LabellingStage;
 import dev.anomalyops.benchmarks.smd.SmdMachine;
 import dev.anomalyops.benchmarks.smd.SmdSplit;
+import dev.anomalyops.benchmarks.smd.SupervisedStage;
+import dev.anomalyops.train.supervised.CandidateResult;
+import dev.anomalyops.train.supervised.TrainingData;
+import dev.anomalyops.train.supervised.TrainingReport;
 import dev.anomalyops.core.scoring.FeatureBatch;
 import dev.anomalyops.train.detect.AnomalyDetector;
 import dev.anomalyops.train.detect.Contamination;
@@ -39,6 +43,13 @@ import picocli.CommandLine.Option;
  * starts with {@code machine}, {@code detector_roc_auc}, {@code detector_f1} and {@code human_label_fraction}
  * (revealed labels ÷ production rows flagged). With {@code --with-python}, scikit-learn's IsolationForest
  * runs on the same rows with the same settings and its figures are added as {@code python_detector_*}.
+ *
+ * <p>The supervised stage ({@link SupervisedStage}) follows: XGBoost champion and LightGBM challenger trained on the
+ * production half's labels (revealed + pseudo) and temporal features, threshold for best F1 on the production half's
+ * last 20 %, one evaluation of the evaluation half: {@code f1}, {@code precision}, {@code recall},
+ * {@code f1_point_adjusted}, {@code challenger_f1}, {@code train_seconds} (champion fit, wall clock). With
+ * {@code --with-python}, python3-xgboost trains on the same rows, labels and weights with the same parameters:
+ * {@code python_f1}, {@code python_train_seconds}, ...
  *
  * <p>Stages are separate ({@link LabellingStage}, the detector evaluation, the Python reference) so that a
  * supervised stage can consume {@link LabellingStage.Outcome#trainingSet()} and add its keys to the same
@@ -82,6 +93,12 @@ public final class SmdRunner implements Bench.Runner {
 
     @Option(names = "--threads", description = "Threads for the detector (default: all processors).")
     Integer threads;
+
+    @Option(names = "--no-supervised", description = "Skip the supervised stage (detector figures only).")
+    boolean noSupervised;
+
+    @Option(names = "--cv", description = "Also cross-validate the champion on the production half (5 time-ordered folds).")
+    boolean crossValidate;
 
     @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with scikit-learn.")
     Path python;
@@ -134,9 +151,17 @@ public final class SmdRunner implements Bench.Runner {
         result.put("training_pseudo_labels", labelling.trainingSet().count(LabelSource.PSEUDO));
         result.put("labelling_seconds", labelling.labellingSeconds());
 
+        SupervisedStage.Outcome supervised = null;
+        if (!noSupervised) {
+            Bench.progress("Training the XGBoost champion and the LightGBM challenger on %d labelled production rows ...",
+                    labelling.trainingSet().size());
+            supervised = new SupervisedStage(seed, crossValidate).run(split, labelling);
+            putSupervised(result, supervised);
+        }
         if (withPython) {
-            Bench.progress("Running scikit-learn's IsolationForest on the same rows ...");
-            pythonReference(split, result);
+            Bench.progress("Running the Python reference (scikit-learn IsolationForest%s) on the same rows ...",
+                    supervised == null ? "" : ", python3-xgboost");
+            pythonReference(split, supervised, result);
         }
         return result;
     }
@@ -152,7 +177,48 @@ public final class SmdRunner implements Bench.Runner {
         };
     }
 
-    private void pythonReference(SmdSplit split, ObjectNode result) throws IOException, InterruptedException {
+    private static void putSupervised(ObjectNode result, SupervisedStage.Outcome outcome) {
+        TrainingReport report = outcome.report();
+        CandidateResult champion = report.championResult();
+        CandidateResult challenger = report.models().size() > 1 ? report.models().get(1) : null;
+        result.put("f1", champion.holdout().pointwise().f1());
+        result.put("precision", champion.holdout().pointwise().precision());
+        result.put("recall", champion.holdout().pointwise().recall());
+        result.put("f1_point_adjusted", champion.holdout().pointAdjusted().f1());
+        if (challenger == null) {
+            result.putNull("challenger_f1");
+        } else {
+            result.put("challenger_f1", challenger.holdout().pointwise().f1());
+        }
+        result.put("train_seconds", champion.trainSeconds());
+        result.put("roc_auc", champion.holdout().rocAuc());
+        result.put("pr_auc", champion.holdout().averagePrecision());
+        result.put("threshold", champion.threshold());
+        result.put("champion", champion.name());
+        result.put("rounds", champion.rounds());
+        if (challenger != null) {
+            result.put("challenger", challenger.name());
+            result.put("challenger_precision", challenger.holdout().pointwise().precision());
+            result.put("challenger_recall", challenger.holdout().pointwise().recall());
+            result.put("challenger_f1_point_adjusted", challenger.holdout().pointAdjusted().f1());
+            result.put("challenger_train_seconds", challenger.trainSeconds());
+            result.put("comparison", report.comparisons().get(0).recommendation());
+            result.put("comparison_mcnemar_p", report.comparisons().get(0).mcnemarP());
+        }
+        if (report.crossValidation() != null) {
+            report.crossValidation().metrics().forEach(result::put);
+        }
+        result.put("quality_gates_passed", report.passed());
+        TrainingData production = outcome.production();
+        result.put("labels_used", production.size());
+        result.put("labelled_anomalies", production.positives());
+        result.put("features", production.schema().size());
+        result.put("feature_seconds", outcome.featureSeconds());
+        result.put("supervised_seconds", outcome.stageSeconds());
+    }
+
+    private void pythonReference(SmdSplit split, SupervisedStage.Outcome supervised, ObjectNode result)
+            throws IOException, InterruptedException {
         Path script = script();
         Path directory = Files.createTempDirectory("anomalyops-smd-python-");
         try {
@@ -164,9 +230,26 @@ public final class SmdRunner implements Bench.Runner {
             Files.writeString(labels, Arrays.stream(split.evaluationLabels()).mapToObj(Integer::toString)
                     .collect(Collectors.joining("\n", "", "\n")));
             List<String> command = new ArrayList<>(List.of(python.toString(), script.toString(),
-                    "--stages", "detector", "--train", train.toString(), "--evaluation", evaluation.toString(),
+                    "--stages", supervised == null ? "detector" : "detector,supervised", "--train", train.toString(), "--evaluation", evaluation.toString(),
                     "--evaluation-labels", labels.toString(), "--seed", Long.toString(seed),
                     "--contamination", contamination, "--n-estimators", Integer.toString(trees)));
+            if (supervised != null) {
+                TrainingData production = supervised.production();
+                writeCsv(production.rows(), directory.resolve("production.csv"));
+                writeCsv(supervised.evaluation(), directory.resolve("evaluation_features.csv"));
+                StringBuilder labelsText = new StringBuilder();
+                StringBuilder weightsText = new StringBuilder();
+                for (int i = 0; i < production.size(); i++) {
+                    labelsText.append(production.labels()[i]).append('\n');
+                    weightsText.append(production.weights()[i]).append('\n');
+                }
+                Files.writeString(directory.resolve("production_labels.txt"), labelsText);
+                Files.writeString(directory.resolve("production_weights.txt"), weightsText);
+                command.addAll(List.of("--production", directory.resolve("production.csv").toString(),
+                        "--production-labels", directory.resolve("production_labels.txt").toString(),
+                        "--production-weights", directory.resolve("production_weights.txt").toString(),
+                        "--evaluation-features", directory.resolve("evaluation_features.csv").toString()));
+            }
             Path log = directory.resolve("python.log");
             Process process = new ProcessBuilder(command).redirectError(log.toFile()).start();
             String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();

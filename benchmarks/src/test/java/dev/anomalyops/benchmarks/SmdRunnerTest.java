@@ -107,6 +107,27 @@ class SmdRunnerTest {
                 .isCloseTo(result.get("detector_roc_auc").asDouble(), org.assertj.core.api.Assertions.within(0.05));
         assertThat(result.has("python_detector_f1")).isTrue();
         assertThat(result.get("python_sklearn_version").asText()).isNotBlank();
+        // The supervised stage's Python reference: python3-xgboost on the same rows, labels and weights.
+        assertThat(result.get("python_f1").asDouble()).isBetween(0.0, 1.0);
+        assertThat(result.get("python_train_seconds").asDouble()).isPositive();
+        assertThat(result.get("python_f1").asDouble())
+                .isCloseTo(result.get("f1").asDouble(), org.assertj.core.api.Assertions.within(0.15));
+    }
+
+    @Test
+    void addsTheSupervisedFiguresOnTheEvaluationHalf() throws Exception {
+        writeMachine();
+        ObjectNode result = run("smd", "--data", data.toString(), "--machine", "m-1", "--seed", "3", "--threads", "2");
+        for (String key : List.of("f1", "precision", "recall", "f1_point_adjusted", "challenger_f1")) {
+            assertThat(result.get(key).asDouble()).as(key).isBetween(0.0, 1.0);
+        }
+        assertThat(result.get("train_seconds").asDouble()).isPositive();
+        // Anomalies here are a clear shift of two metrics: the supervised stage must find them on unseen rows.
+        assertThat(result.get("roc_auc").asDouble()).isGreaterThan(0.9);
+        assertThat(result.get("labels_used").asInt()).isEqualTo(result.get("production_rows").asInt());
+        ObjectNode skipped = run("smd", "--data", data.toString(), "--machine", "m-1", "--no-supervised");
+        assertThat(skipped.has("f1")).isFalse();
+        assertThat(skipped.has("detector_f1")).isTrue();
     }
 
     @Test

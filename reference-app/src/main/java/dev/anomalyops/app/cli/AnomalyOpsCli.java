@@ -36,6 +36,8 @@ import picocli.CommandLine.Command;
             ServeCommand.class,
             ExportTritonCommand.class,
             LabelCommand.class,
+            TrainCommand.class,
+            EvaluateCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class AnomalyOpsCli implements Runnable {
