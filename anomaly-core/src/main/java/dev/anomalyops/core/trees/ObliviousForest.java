@@ -117,10 +117,60 @@ final class ObliviousForest implements TreeEnsemble {
 
     @Override
     public void predict(float[] values, int rows, double[] out) {
-        for (int r = 0; r < rows; r++) {
-            out[r] = transform(margin(values, r * featureCount));
+        if (rows < 8) {
+            for (int r = 0; r < rows; r++) {
+                out[r] = transform(margin(values, r * featureCount));
+            }
+            return;
+        }
+        // Blocks of rows level by level: each split's feature and border are loaded once for the whole block,
+        // and the block's leaf indexes build up in a per-thread scratch array (no allocation after warm-up).
+        int[] index = SCRATCH.get();
+        int f = featureCount;
+        for (int start = 0; start < rows; start += BLOCK) {
+            int end = Math.min(rows, start + BLOCK);
+            boolean finite = true;
+            for (int i = start * f; i < end * f; i++) {
+                finite &= values[i] == values[i];
+            }
+            for (int r = start; r < end; r++) {
+                out[r] = 0.0;
+            }
+            int split = 0;
+            for (int t = 0; t < depths.length; t++) {
+                int depth = depths[t];
+                java.util.Arrays.fill(index, 0, end - start, 0);
+                for (int level = 0; level < depth; level++, split++) {
+                    int feature = splitFeatures[split];
+                    float border = splitBorders[split];
+                    if (finite) {
+                        for (int r = start; r < end; r++) {
+                            float x = values[r * f + feature];
+                            index[r - start] |= (Float.floatToRawIntBits((border - x) + 0f) >>> 31) << level;
+                        }
+                    } else {
+                        int nanValue = nanBit[split];
+                        for (int r = start; r < end; r++) {
+                            float x = values[r * f + feature];
+                            int greater = Float.floatToRawIntBits((border - x) + 0f) >>> 31;
+                            int nan = (0x7f800000 - (Float.floatToRawIntBits(x) & 0x7fffffff)) >>> 31;
+                            index[r - start] |= ((greater & (nan ^ 1)) | (nan & nanValue)) << level;
+                        }
+                    }
+                }
+                int leaves = leafOffsets[t];
+                for (int r = start; r < end; r++) {
+                    out[r] += leafValues[leaves + index[r - start]];
+                }
+            }
+            for (int r = start; r < end; r++) {
+                out[r] = transform(scale * out[r] + bias);
+            }
         }
     }
+
+    private static final int BLOCK = 128;
+    private static final ThreadLocal<int[]> SCRATCH = ThreadLocal.withInitial(() -> new int[BLOCK]);
 
     private double transform(double margin) {
         return objective == Objective.LOGISTIC ? 1.0 / (1.0 + Math.exp(-margin)) : margin;

@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
 @Command(name = "scoring", mixinStandardHelpOptions = true,
         description = {"Single-row latency and batch throughput of every engine for a model, side by side.",
             "Without --model, a 100-tree depth-6 XGBoost model on 37 features is trained first (xgboost4j).",
-            "Rows: --input CSV, or generated from the model's own split thresholds (5% missing)."})
+            "Rows: generated from the model's own split thresholds (5%% missing, values exactly on thresholds included)."})
 public final class ScoringRunner implements Bench.Runner {
     private static final int[] BATCH_SIZES = {1, 16, 256, 65_536};
 
