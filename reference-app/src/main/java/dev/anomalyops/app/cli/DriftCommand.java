@@ -42,6 +42,9 @@ final class DriftCommand implements Callable<Integer> {
     @Mixin
     RegistryOption registry;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
     Model model;
 
@@ -70,7 +73,7 @@ final class DriftCommand implements Callable<Integer> {
         if (model.bundle != null) {
             bundle = ModelBundle.read(model.bundle);
         } else {
-            try (ModelRegistry models = registry.open()) {
+            try (ModelRegistry models = PipelineOptions.registry(spec, registry, config)) {
                 bundle = models.open(ModelRef.parse(model.ref));
             }
         }

@@ -77,6 +77,22 @@ public final class PipelineOptions {
         return load(Map.of());
     }
 
+    /**
+     * The registry of a pipeline command: {@code --registry} when given, else the configuration's {@code registry}
+     * (which {@code ANOMALYOPS_REGISTRY} and the YAML file set).
+     *
+     * @param spec the command
+     * @param option its registry option
+     * @param config the configuration
+     * @return the registry; the caller closes it
+     */
+    static dev.anomalyops.core.registry.ModelRegistry registry(CommandLine.Model.CommandSpec spec,
+            RegistryOption option, PipelineConfig config) {
+        boolean given = spec.commandLine().getParseResult() != null
+                && spec.commandLine().getParseResult().hasMatchedOption("--registry");
+        return given ? option.open() : RegistryOption.open(config.registry());
+    }
+
     /** @param config the configuration @return its work directory */
     public static Workspace workspace(PipelineConfig config) {
         return new Workspace(config.workDir());

@@ -29,6 +29,9 @@ final class RetrainCommand implements Callable<Integer> {
     @Mixin
     RegistryOption registry;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--run-id", paramLabel = "ID",
             description = "Run id (default: retrain-<UTC minute>, i.e. one run per minute; schedulers pass their own).")
     String runId;
@@ -58,7 +61,7 @@ final class RetrainCommand implements Callable<Integer> {
         Clock clock = Clock.systemUTC();
         String id = runId != null ? runId : "retrain-" + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmm'Z'")
                 .withZone(ZoneOffset.UTC).format(clock.instant());
-        try (ModelRegistry models = registry.open()) {
+        try (ModelRegistry models = PipelineOptions.registry(spec, registry, config)) {
             Retrain.Result result = Retrain.run(config, PipelineOptions.workspace(config), models, id, clock,
                     output::progress);
             output.print(result.toJson(), result.alreadyDone()

@@ -94,9 +94,23 @@ public final class Ingest {
      * @return what was written
      */
     public static Result run(PipelineConfig config, Workspace workspace, Progress progress) {
+        return run(config, workspace, progress, Ingest::defaultS3Client);
+    }
+
+    /**
+     * Runs the step with a given S3 client (tests, or callers with their own credentials).
+     *
+     * @param config the configuration
+     * @param workspace where to write
+     * @param progress progress lines
+     * @param s3 makes the client for an {@code s3://} source (closed at the end)
+     * @return what was written
+     */
+    public static Result run(PipelineConfig config, Workspace workspace, Progress progress,
+            java.util.function.Supplier<S3Client> s3) {
         String source = config.data().source();
         Path download = workspace.root().resolve("download");
-        try (Source from = Source.open(source, download)) {
+        try (Source from = Source.open(source, download, s3)) {
             Map<String, Long> rows = new java.util.LinkedHashMap<>();
             Map<String, Long> logs = new java.util.LinkedHashMap<>();
             List<Path> files = new ArrayList<>();
@@ -250,6 +264,16 @@ public final class Ingest {
         return lines;
     }
 
+    /** The AWS SDK's default credentials and region; {@code AWS_ENDPOINT_URL} for S3-compatible stores. */
+    private static S3Client defaultS3Client() {
+        S3ClientBuilder builder = S3Client.builder();
+        String endpoint = System.getenv("AWS_ENDPOINT_URL");
+        if (endpoint != null && !endpoint.isBlank()) {
+            builder.endpointOverride(URI.create(endpoint)).forcePathStyle(true);
+        }
+        return builder.build();
+    }
+
     private static BufferedReader reader(Path file) throws IOException {
         InputStream in = Files.newInputStream(file);
         if (file.getFileName().toString().endsWith(".gz")) {
@@ -272,7 +296,7 @@ public final class Ingest {
             this.download = download;
         }
 
-        static Source open(String location, Path download) {
+        static Source open(String location, Path download, java.util.function.Supplier<S3Client> s3) {
             if (location.startsWith("s3://")) {
                 URI uri = URI.create(location);
                 if (uri.getHost() == null) {
@@ -282,12 +306,7 @@ public final class Ingest {
                 if (!prefix.isEmpty() && !prefix.endsWith("/")) {
                     prefix += "/";
                 }
-                S3ClientBuilder builder = S3Client.builder();
-                String endpoint = System.getenv("AWS_ENDPOINT_URL");
-                if (endpoint != null && !endpoint.isBlank()) {
-                    builder.endpointOverride(URI.create(endpoint)).forcePathStyle(true);
-                }
-                S3Client client = builder.build();
+                S3Client client = s3.get();
                 return new Source(null, Storage.s3(client, uri.getHost(), prefix), client, download);
             }
             Path dir = Path.of(location);
