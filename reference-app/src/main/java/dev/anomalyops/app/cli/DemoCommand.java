@@ -13,7 +13,8 @@ import picocli.CommandLine.Mixin;
 
 /** {@code anomalyops demo}: the whole pipeline on the bundled public data. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Run the whole pipeline on the bundled public data with built-in defaults, no server and no "
+        description = {"The whole pipeline on the bundled public data, with an HTML report.",
+            "Run the whole pipeline on the bundled public data with built-in defaults, no server and no "
                 + "cloud account: ingest, validate, features, Isolation Forest, review queue (answered from the "
                 + "dataset's labels), register, drift on a shifted stream, explanations.",
             "Progress on stderr, a short report on stdout, the HTML report in WORK/demo/report.html."})

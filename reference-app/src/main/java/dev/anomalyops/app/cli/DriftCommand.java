@@ -26,7 +26,8 @@ import picocli.CommandLine.Option;
 
 /** {@code anomalyops drift}: compare feature rows with a model's reference profile. */
 @Command(name = "drift", mixinStandardHelpOptions = true,
-        description = {"Compare feature rows with the drift reference profile in a model's bundle: PSI, KL and "
+        description = {"Drift per feature against a model's reference profile.",
+            "Compare feature rows with the drift reference profile in a model's bundle: PSI, KL and "
                 + "Jensen-Shannon divergence, missing values and outliers per feature, and the score distribution.",
             "Exit code 5 with --fail-on-drift when a feature's PSI reaches drift.alert-psi."})
 final class DriftCommand implements Callable<Integer> {

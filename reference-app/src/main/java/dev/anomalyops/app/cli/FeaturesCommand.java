@@ -8,7 +8,8 @@ import picocli.CommandLine.Mixin;
 
 /** {@code anomalyops features}: feature rows from the validated metrics. */
 @Command(name = "features", mixinStandardHelpOptions = true,
-        description = {"Compute feature rows from the validated metrics (WORK/valid/) with the feature spec "
+        description = {"Compute feature rows from the validated metrics.",
+            "Compute feature rows from the validated metrics (WORK/valid/) with the feature spec "
                 + "(features.spec, or raw values, rolling statistics and differences from features.*) and write "
                 + "them to WORK/features/.",
             "Run validate first."})

@@ -8,7 +8,8 @@ import picocli.CommandLine.Mixin;
 
 /** {@code anomalyops ingest}: raw data from a local folder or S3 into the work directory's Parquet lake. */
 @Command(name = "ingest", mixinStandardHelpOptions = true,
-        description = {"Copy raw metrics (SMD layout) and log samples (Loghub layout) from a local folder or "
+        description = {"Ingest raw metrics and logs (local folder or s3://) into Parquet.",
+            "Copy raw metrics (SMD layout) and log samples (Loghub layout) from a local folder or "
                 + "s3://bucket/prefix into Parquet under WORK/lake/. Re-running replaces the same files.",
             "S3 uses the AWS SDK's default credentials and region; AWS_ENDPOINT_URL points it at an S3-compatible store."})
 final class IngestCommand implements Callable<Integer> {

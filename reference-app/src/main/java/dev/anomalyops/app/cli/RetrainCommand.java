@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
 
 /** {@code anomalyops retrain}: the retraining job. */
 @Command(name = "retrain", mixinStandardHelpOptions = true,
-        description = {"Retrain on the last N days of processed data: rebuild features, re-label with the current "
+        description = {"The retraining job: retrain, gate, register as staging.",
+            "Retrain on the last N days of processed data: rebuild features, re-label with the current "
                 + "model and the human labels, fit, run the gates, register under retrain.alias (staging).",
             "Idempotent per --run-id (a second run with the same id changes nothing); a failed run (missing data, "
                 + "failed gate) leaves the registry unchanged."})

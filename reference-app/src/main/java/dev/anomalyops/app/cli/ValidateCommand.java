@@ -8,7 +8,8 @@ import picocli.CommandLine.Mixin;
 
 /** {@code anomalyops validate}: check ingested rows, quarantine the failures with reasons, write the report. */
 @Command(name = "validate", mixinStandardHelpOptions = true,
-        description = {"Validate the ingested metrics (types, non-finite values, ranges learnt on the training "
+        description = {"Validate ingested rows; quarantine failures with the reason.",
+            "Validate the ingested metrics (types, non-finite values, ranges learnt on the training "
                 + "split, order, duplicates): valid rows go to WORK/valid/, failures with their reason to "
                 + "WORK/quarantine/, the quarantine report to WORK/validation.json.",
             "Run ingest first."})
