@@ -19,7 +19,9 @@ import java.util.stream.Stream;
  * quarantine/SPLIT-MACHINE.parquet            rows that did not, with the reason
  * validation.json                             the quarantine report
  * features/split=SPLIT/MACHINE.parquet        feature rows (instance, timestamp, features; test also label)
- * detector/                                   the Isolation Forest bundle; labels.jsonl, review.csv
+ * detector/bundle/                            the Isolation Forest bundle (with its drift reference profile)
+ * labels.jsonl                                the label store (pseudo-labels and review answers)
+ * registry/                                   the demo's own file registry
  * report.html, summary.json                   the demo's reports
  * </pre>
  *
