@@ -25,7 +25,8 @@ import picocli.CommandLine.Command;
 @Command(name = "anomalyops",
         mixinStandardHelpOptions = true,
         versionProvider = AnomalyOpsCli.Version.class,
-        description = "Anomaly detection for server logs and metrics: pipeline, scoring, bundles, registry, labelling.",
+        description = "Anomaly detection for server logs and metrics: pipeline, scoring, bundles, registry, labelling,"
+                + " explanations.",
         subcommands = {
             ScoreCommand.class,
             BundleCommand.class,
@@ -33,6 +34,7 @@ import picocli.CommandLine.Command;
             PromoteCommand.class,
             RollbackCommand.class,
             VersionsCommand.class,
+            ExplainCommand.class,
             LabelCommand.class,
             IngestCommand.class,
             ValidateCommand.class,
