@@ -15,7 +15,7 @@ import picocli.CommandLine.Mixin;
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"The whole pipeline on the bundled public data, with an HTML report.",
             "Run the whole pipeline on the bundled public data with built-in defaults, no server and no "
-                + "cloud account: ingest, validate, features, Isolation Forest, review queue (answered from the "
+                + "cloud account: ingest, validate, features, parse logs (templates), Isolation Forest, review queue (answered from the "
                 + "dataset's labels), register, drift on a shifted stream, explanations.",
             "Progress on stderr, a short report on stdout, the HTML report in WORK/demo/report.html."})
 final class DemoCommand implements Callable<Integer> {
@@ -43,6 +43,10 @@ final class DemoCommand implements Callable<Integer> {
         t.append(String.format("  validation     %,d rows quarantined of %,d%n", s.validation.quarantined(),
                 s.validation.rowsIn()));
         t.append(String.format("  features       %d per row%n", s.features.spec().schema().size()));
+        for (dev.anomalyops.app.pipeline.Logs.SystemResult l : s.logs.values()) {
+            t.append(String.format("  logs           %s: %,d lines, %,d parsed, %d templates, %,d WARN, %,d ERROR+%n",
+                    l.system(), l.lines(), l.parsed(), l.templates(), l.warnings(), l.errors()));
+        }
         Evaluation e = s.detect.evaluation();
         t.append(String.format("  detector       Isolation Forest: ROC-AUC %.3f, PR-AUC %.3f, F1 %.3f (point-adjusted"
                 + " %.3f), %d of %d incidents found%n", e.rocAuc(), e.averagePrecision(), e.pointwise().f1(),

@@ -51,6 +51,23 @@ public final class HtmlReport {
         }
 
         data(h, s);
+        if (!s.logs.isEmpty()) {
+            h.append("<h2>Logs</h2><table><tr><th>system</th><th>lines</th><th>parsed</th><th>rejected</th>")
+                    .append("<th>WARN</th><th>ERROR+</th><th>templates</th><th>most frequent templates</th></tr>");
+            for (Logs.SystemResult l : s.logs.values()) {
+                h.append("<tr><td>").append(esc(l.system())).append("</td><td class=\"n\">").append(num(l.lines()))
+                        .append("</td><td class=\"n\">").append(num(l.parsed())).append("</td><td class=\"n\">")
+                        .append(num(l.rejected())).append("</td><td class=\"n\">").append(num(l.warnings()))
+                        .append("</td><td class=\"n\">").append(num(l.errors())).append("</td><td class=\"n\">")
+                        .append(l.templates()).append("</td><td>");
+                for (dev.anomalyops.features.logs.templates.Template t : l.top().subList(0, Math.min(3, l.top().size()))) {
+                    h.append("<code>").append(esc(t.text().length() > 90 ? t.text().substring(0, 90) + "…" : t.text()))
+                            .append("</code> &times;").append(num(t.count())).append("<br>");
+                }
+                h.append("</td></tr>");
+            }
+            h.append("</table>\n");
+        }
         if (s.detect != null) {
             detector(h, s);
         }

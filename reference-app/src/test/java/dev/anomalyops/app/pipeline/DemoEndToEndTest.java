@@ -65,8 +65,13 @@ class DemoEndToEndTest {
     @Test
     void runsEveryStageAndReportsProgressOnStderr() {
         assertThat(summary.get("stages").fieldNames()).toIterable().containsExactly("ingest", "validate", "features",
-                "detect and review", "register", "drift", "explain");
-        assertThat(demo.err()).contains("[1/7] ingest", "[7/7] explain", "[##############################] 100%");
+                "parse logs", "detect and review", "register", "drift", "explain");
+        assertThat(demo.err()).contains("[1/8] ingest", "[8/8] explain", "[##############################] 100%");
+        JsonNode logs = summary.get("logs").get(0);
+        assertThat(logs.get("system").asText()).isEqualTo("HDFS");
+        assertThat(logs.get("parsed").asLong() + logs.get("rejected").asLong()).isEqualTo(2000);
+        assertThat(logs.get("parsed").asLong()).as("the HDFS preset reads Loghub's HDFS sample").isEqualTo(2000);
+        assertThat(logs.get("templates").asInt()).isBetween(5, 200);
         assertThat(summary.get("ingest").get("rows").get("test/machine-1-2").asLong()).isEqualTo(6000);
         assertThat(summary.get("ingest").get("logLines").get("HDFS").asLong()).isEqualTo(2000);
         JsonNode validation = summary.get("validation");
@@ -153,7 +158,7 @@ class DemoEndToEndTest {
     void textOutputIsAShortReport() {
         assertThat(demo.out()).contains("AnomalyOps demo: machine-1-2, 12,000 metric rows, 2,000 log lines",
                 "detector       Isolation Forest: ROC-AUC", "registry       smd/1 -> production",
-                "Report: " + temp.resolve("demo/report.html").toAbsolutePath()).doesNotContain("[1/7]");
+                "Report: " + temp.resolve("demo/report.html").toAbsolutePath()).doesNotContain("[1/8]");
         assertThat(demo.out().lines().count()).isLessThan(25);
     }
 
