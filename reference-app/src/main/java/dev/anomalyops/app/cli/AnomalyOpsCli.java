@@ -18,13 +18,15 @@ import picocli.CommandLine.Command;
  *   <li>1: the command failed (storage, remote service, unexpected error)
  *   <li>2: invalid command line (unknown option, missing argument)
  *   <li>3: invalid input data or model (bad rows, unreadable or corrupted model, schema mismatch)
- *   <li>4: a named model, version or alias does not exist
+ *   <li>4: a named model, version or alias does not exist (or a data file is missing)
+ *   <li>5: {@code drift --fail-on-drift} found drift
  * </ul>
  */
 @Command(name = "anomalyops",
         mixinStandardHelpOptions = true,
         versionProvider = AnomalyOpsCli.Version.class,
-        description = "Anomaly detection for server logs and metrics: scoring, bundles, registry, labelling, explanations.",
+        description = "Anomaly detection for server logs and metrics: pipeline, scoring, bundles, registry, labelling,"
+                + " explanations.",
         subcommands = {
             ScoreCommand.class,
             BundleCommand.class,
@@ -38,6 +40,12 @@ import picocli.CommandLine.Command;
             LabelCommand.class,
             TrainCommand.class,
             EvaluateCommand.class,
+            IngestCommand.class,
+            ValidateCommand.class,
+            FeaturesCommand.class,
+            DriftCommand.class,
+            RetrainCommand.class,
+            DemoCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class AnomalyOpsCli implements Runnable {

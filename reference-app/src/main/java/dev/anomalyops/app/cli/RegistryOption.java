@@ -47,6 +47,14 @@ public final class RegistryOption {
 
     /** @return the registry the option names; the caller closes it */
     public ModelRegistry open() {
+        return open(location);
+    }
+
+    /**
+     * @param location a directory, {@code s3://bucket/prefix} or {@code mlflow+http(s)://host}, as for the option
+     * @return the registry there; the caller closes it
+     */
+    static ModelRegistry open(String location) {
         if (location.startsWith("s3://")) {
             URI uri = URI.create(location);
             String bucket = uri.getHost();

@@ -1,0 +1,73 @@
+package dev.anomalyops.app.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.anomalyops.app.pipeline.Demo;
+import dev.anomalyops.app.pipeline.Drift;
+import dev.anomalyops.app.pipeline.Explain;
+import dev.anomalyops.app.pipeline.PipelineConfig;
+import dev.anomalyops.train.eval.Evaluation;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code anomalyops demo}: the whole pipeline on the bundled public data. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"The whole pipeline on the bundled public data, with an HTML report.",
+            "Run the whole pipeline on the bundled public data with built-in defaults, no server and no "
+                + "cloud account: ingest, validate, features, parse logs (templates), Isolation Forest, review queue (answered from the "
+                + "dataset's labels), register, drift on a shifted stream, explanations.",
+            "Progress on stderr, a short report on stdout, the HTML report in WORK/demo/report.html."})
+final class DemoCommand implements Callable<Integer> {
+    @Mixin
+    Output output;
+
+    @Mixin
+    PipelineOptions pipeline;
+
+    @Override
+    public Integer call() {
+        PipelineConfig config = pipeline.load();
+        Demo.Result result = Demo.run(config, output::progress, Clock.systemUTC());
+        ObjectNode document = Demo.summary(result.state(), result.seconds());
+        output.print(document, text(result));
+        return 0;
+    }
+
+    private static String text(Demo.Result result) {
+        Demo.State s = result.state();
+        StringBuilder t = new StringBuilder();
+        t.append(String.format("AnomalyOps demo: %s, %,d metric rows, %,d log lines, %.0f s%n",
+                String.join(", ", s.config.data().machines()), s.ingest.totalRows(),
+                s.ingest.logLines().values().stream().mapToLong(Long::longValue).sum(), result.seconds()));
+        t.append(String.format("  validation     %,d rows quarantined of %,d%n", s.validation.quarantined(),
+                s.validation.rowsIn()));
+        t.append(String.format("  features       %d per row%n", s.features.spec().schema().size()));
+        for (dev.anomalyops.app.pipeline.Logs.SystemResult l : s.logs.values()) {
+            t.append(String.format("  logs           %s: %,d lines, %,d parsed, %d templates, %,d WARN, %,d ERROR+%n",
+                    l.system(), l.lines(), l.parsed(), l.templates(), l.warnings(), l.errors()));
+        }
+        Evaluation e = s.detect.evaluation();
+        t.append(String.format("  detector       Isolation Forest: ROC-AUC %.3f, PR-AUC %.3f, F1 %.3f (point-adjusted"
+                + " %.3f), %d of %d incidents found%n", e.rocAuc(), e.averagePrecision(), e.pointwise().f1(),
+                e.pointAdjusted().f1(), e.detectedSegments(), e.segments()));
+        t.append(String.format("  review         %,d flagged, %,d reviewed (answered from the dataset's labels):"
+                + " %,d anomalies, %,d false alarms%n", s.detect.review().flagged(), s.detect.review().answered(),
+                s.detect.review().confirmed(), s.detect.review().answered() - s.detect.review().confirmed()));
+        if (s.registered != null) {
+            t.append("  registry       ").append(s.registered.ref()).append(" -> production\n");
+        }
+        for (Drift.Comparison c : s.drift) {
+            t.append(String.format("  drift          %s: %d features drifted, max PSI %.3f%n", c.name(),
+                    c.drifted().size(), c.report().maxFeaturePsi()));
+        }
+        for (Explain.Explanation x : s.explanations) {
+            t.append("  anomaly        ").append(x.sentence()).append('\n');
+        }
+        for (String note : s.notes) {
+            t.append("  note           ").append(note).append('\n');
+        }
+        t.append("Report: ").append(result.report().toAbsolutePath().normalize());
+        return t.toString();
+    }
+}
