@@ -54,15 +54,48 @@ final class DemoCommand implements Callable<Integer> {
         t.append(String.format("  review         %,d flagged, %,d reviewed (answered from the dataset's labels):"
                 + " %,d anomalies, %,d false alarms%n", s.detect.review().flagged(), s.detect.review().answered(),
                 s.detect.review().confirmed(), s.detect.review().answered() - s.detect.review().confirmed()));
+        if (s.training != null) {
+            for (var m : s.training.models()) {
+                t.append(String.format("  %-14s %s: hold-out F1 %.3f, precision %.3f, recall %.3f, PR-AUC %.3f%n",
+                        m.role(), m.name(), m.holdout().pointwise().f1(), m.holdout().pointwise().precision(),
+                        m.holdout().pointwise().recall(), m.holdout().averagePrecision()));
+            }
+            var cv = s.training.crossValidation();
+            t.append(String.format("  gates          %s%s%n", s.training.passed() ? "passed"
+                    : "FAILED (" + s.training.gates().failures().stream().map(Object::toString)
+                            .collect(java.util.stream.Collectors.joining("; ")) + ")",
+                    cv == null ? "" : String.format("; %d-fold CV (%s) F1 %.3f +- %.3f", cv.folds().size(),
+                            cv.scheme(), cv.summary().get("f1").mean(), cv.summary().get("f1").std())));
+        }
         if (s.registered != null) {
-            t.append("  registry       ").append(s.registered.ref()).append(" -> production\n");
+            t.append("  registry       ").append(s.registered.ref()).append(" -> production");
+            if (s.registeredChampion != null) {
+                t.append(", ").append(s.registeredChampion.ref()).append(" -> staging");
+            }
+            t.append('\n');
+        }
+        if (s.serving != null) {
+            for (var v : s.serving.variants().values()) {
+                t.append(String.format("  served         %-10s (version %s): %d of %d requests, %,d rows, %,d flagged,"
+                        + " precision %.3f, recall %.3f%n", v.variant(), String.join(",", v.versions()), v.requests(),
+                        s.serving.requests(), v.rows(), v.flagged(), v.precision(), v.recall()));
+            }
         }
         for (Drift.Comparison c : s.drift) {
             t.append(String.format("  drift          %s: %d features drifted, max PSI %.3f%n", c.name(),
                     c.drifted().size(), c.report().maxFeaturePsi()));
         }
-        for (Explain.Explanation x : s.explanations) {
+        // The top three keep the report short; all of them are in the HTML report.
+        for (Explain.Explanation x : s.explanations.subList(0, Math.min(3, s.explanations.size()))) {
             t.append("  anomaly        ").append(x.sentence()).append('\n');
+        }
+        if (!s.ragExplanations.isEmpty()) {
+            long withIncidents = s.ragExplanations.stream().filter(x -> !x.explanation().incidents().isEmpty()).count();
+            double grounding = s.ragExplanations.stream().mapToDouble(x -> x.explanation().grounding().score())
+                    .average().orElse(Double.NaN);
+            t.append(String.format("  explained      %d anomalies by the embedded explainer (%s): %d with similar past"
+                    + " incidents, mean grounding %.2f%n", s.ragExplanations.size(),
+                    s.ragExplanations.get(0).explanation().generator(), withIncidents, grounding));
         }
         for (String note : s.notes) {
             t.append("  note           ").append(note).append('\n');

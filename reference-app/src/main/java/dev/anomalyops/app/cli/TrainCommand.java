@@ -1,17 +1,14 @@
 package dev.anomalyops.app.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.anomalyops.app.pipeline.Supervised;
 import dev.anomalyops.core.model.ModelBundle;
 import dev.anomalyops.core.model.ModelFormat;
 import dev.anomalyops.core.registry.ModelRegistry;
 import dev.anomalyops.core.registry.ModelVersion;
-import dev.anomalyops.core.scoring.FeatureBatch;
-import dev.anomalyops.drift.ProfileOptions;
-import dev.anomalyops.drift.ReferenceProfile;
 import dev.anomalyops.train.label.TrainingSet;
 import dev.anomalyops.train.supervised.ClassWeighting;
 import dev.anomalyops.train.supervised.CrossValidation;
-import dev.anomalyops.train.supervised.DriftProfiler;
 import dev.anomalyops.train.supervised.FoldScheme;
 import dev.anomalyops.train.supervised.ImportedModel;
 import dev.anomalyops.train.supervised.LightgbmTrainer;
@@ -128,17 +125,7 @@ final class TrainCommand implements Callable<Integer> {
                 .gates(QualityGates.parse(gates))
                 .holdoutFraction(holdoutFraction)
                 .seed(seed)
-                .driftProfiler(new DriftProfiler() {
-                    @Override
-                    public String fileName() {
-                        return ReferenceProfile.FILE_NAME;
-                    }
-
-                    @Override
-                    public byte[] profile(FeatureBatch rows, double[] probabilities) {
-                        return ReferenceProfile.learn(rows, probabilities, new ProfileOptions(ProfileOptions.DEFAULT_BINS, ProfileOptions.DEFAULT_OUTLIER_MULTIPLIER)).toJson();
-                    }
-                });
+                .driftProfiler(Supervised.driftProfiler());
         if (folds > 0) {
             stage.crossValidation(CrossValidation.builder().folds(folds).seed(seed).scheme(scheme()).build());
         }
@@ -190,26 +177,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private String text(TrainingReport report, Optional<ModelVersion> registered) {
-        StringBuilder text = new StringBuilder();
-        report.models().forEach(m -> text.append(String.format(Locale.ROOT,
-                "%-18s %-10s hold-out F1 %.4f  precision %.4f  recall %.4f  PR-AUC %.4f  threshold %.4f%n", m.name(),
-                m.role(), m.holdout().pointwise().f1(), m.holdout().pointwise().precision(),
-                m.holdout().pointwise().recall(), m.holdout().averagePrecision(), m.threshold())));
-        if (report.crossValidation() != null) {
-            text.append("Cross-validation (").append(report.crossValidation().scheme()).append("): ");
-            report.crossValidation().summary().forEach((k, s) -> text.append(k).append(' ').append(s).append("  "));
-            text.append('\n');
-        }
-        report.comparisons().forEach(c -> text.append(String.format(Locale.ROOT,
-                "%s vs %s: F1 difference %.4f [%.4f, %.4f], McNemar p %.4g -> %s%n", c.challenger(), c.champion(),
-                c.f1Difference(), c.f1DifferenceLow(), c.f1DifferenceHigh(), c.mcnemarP(), c.recommendation())));
-        if (report.passed()) {
-            text.append("Quality gates passed.");
-        } else {
-            text.append("Quality gates FAILED: ");
-            report.gates().failures().forEach(f -> text.append(f).append("; "));
-            text.append("not registered.");
-        }
+        StringBuilder text = new StringBuilder(Supervised.describe(report));
         text.append("\nBundle ").append(out);
         registered.ifPresent(v -> text.append("\nRegistered ").append(v.ref()).append(" as staging"));
         return text.toString();

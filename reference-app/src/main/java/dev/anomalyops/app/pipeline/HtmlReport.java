@@ -74,6 +74,12 @@ public final class HtmlReport {
         if (!s.drift.isEmpty()) {
             drift(h, s);
         }
+        if (s.training != null) {
+            supervised(h, s);
+        }
+        if (s.serving != null) {
+            serving(h, s);
+        }
         if (!s.explanations.isEmpty()) {
             h.append("<h2>Explained anomalies</h2><p class=\"muted\">The top anomalies of the test split (at least an"
                     + " hour apart), with the metrics furthest from their training mean, in training standard"
@@ -87,8 +93,107 @@ public final class HtmlReport {
                     .append(" explanations of incidents the dataset explains name one of its blamed metrics among"
                             + " the top three.</p>\n");
         }
+        if (!s.ragExplanations.isEmpty()) {
+            h.append("<h2>Explanations from past incidents</h2><p class=\"muted\">The embedded explainer of")
+                    .append(" <code>anomalyops explain</code>: each anomaly above, described by its most unusual")
+                    .append(" metrics, is matched (MiniLM embeddings, cosine similarity &ge; ").append(fmt(Rag.MIN_SIMILARITY, 2))
+                    .append(") against the dataset's labelled incidents that began before it; the template explainer")
+                    .append(" writes the four sections, and the grounding score says how well the sources back them.</p>");
+            for (Rag.Explained e : s.ragExplanations) {
+                dev.anomalyops.rag.Explanation x = e.explanation();
+                h.append("<h3>").append(esc(e.anomaly().instance())).append(" at ")
+                        .append(esc(e.anomaly().timestamp().toString())).append("</h3><p class=\"muted\">")
+                        .append(esc(e.message())).append(" &middot; ").append(esc(x.generator()))
+                        .append(" &middot; grounding ").append(fmt(x.grounding().score(), 2)).append(" &middot; ")
+                        .append(x.incidents().size()).append(" similar past incident(s)");
+                for (dev.anomalyops.rag.SimilarIncident i : x.incidents()) {
+                    h.append("<br>&nbsp;&nbsp;").append(fmt(i.similarity(), 2)).append(" ")
+                            .append(esc(i.incident().message())).append(" (").append(esc(i.incident().occurredAt()
+                                    .toString())).append(")");
+                }
+                if (x.notice() != null) {
+                    h.append("<br>").append(esc(x.notice()));
+                }
+                h.append("</p><table>");
+                for (String section : dev.anomalyops.rag.Explanation.SECTIONS) {
+                    h.append("<tr><th>").append(esc(section.replace('_', ' '))).append("</th><td>")
+                            .append(esc(x.section(section))).append("</td></tr>");
+                }
+                h.append("</table>\n");
+            }
+        }
         h.append("</body></html>\n");
         return h.toString();
+    }
+
+    private static void supervised(StringBuilder h, Demo.State s) {
+        var r = s.training;
+        h.append("<h2>Champion and challenger</h2><p class=\"muted\">Trained on ").append(num(r.trainRows()))
+                .append(" labelled rows (the label store: pseudo-labels and the reviewer's answers), evaluated on the ")
+                .append(num(r.holdoutRows())).append(" latest rows held out.</p>")
+                .append("<table><tr><th>model</th><th>role</th><th>F1</th><th>precision</th><th>recall</th>")
+                .append("<th>PR-AUC</th><th>ROC-AUC</th><th>threshold</th><th>train s</th></tr>");
+        for (var m : r.models()) {
+            Evaluation e = m.holdout();
+            h.append("<tr><td>").append(esc(m.name())).append("</td><td>").append(esc(m.role()))
+                    .append("</td><td class=\"n\">").append(fmt(e.pointwise().f1(), 4))
+                    .append("</td><td class=\"n\">").append(fmt(e.pointwise().precision(), 4))
+                    .append("</td><td class=\"n\">").append(fmt(e.pointwise().recall(), 4))
+                    .append("</td><td class=\"n\">").append(fmt(e.averagePrecision(), 4))
+                    .append("</td><td class=\"n\">").append(fmt(e.rocAuc(), 4))
+                    .append("</td><td class=\"n\">").append(fmt(m.threshold(), 4))
+                    .append("</td><td class=\"n\">").append(fmt(m.trainSeconds(), 2)).append("</td></tr>");
+        }
+        h.append("</table>\n");
+        if (r.crossValidation() != null) {
+            h.append("<p>Cross-validation of the champion (").append(r.crossValidation().folds().size())
+                    .append(" folds, ").append(esc(r.crossValidation().scheme().toString())).append("): ");
+            r.crossValidation().summary().forEach((k, v) -> h.append(esc(k)).append(' ').append(fmt(v.mean(), 4))
+                    .append(" &plusmn; ").append(fmt(v.std(), 4)).append("; "));
+            h.append("</p>\n");
+        }
+        for (var c : r.comparisons()) {
+            h.append("<p>").append(esc(c.challenger())).append(" vs ").append(esc(c.champion()))
+                    .append(": F1 difference ").append(fmt(c.f1Difference(), 4)).append(" [")
+                    .append(fmt(c.f1DifferenceLow(), 4)).append(", ").append(fmt(c.f1DifferenceHigh(), 4))
+                    .append("], McNemar p ").append(fmt(c.mcnemarP(), 4)).append(" &rarr; ")
+                    .append(esc(c.recommendation())).append("</p>\n");
+        }
+        h.append("<p>Quality gates: ");
+        r.gates().figures().forEach((k, v) -> h.append(esc(k)).append(' ').append(fmt(v, 4)).append("; "));
+        if (r.passed()) {
+            h.append("<span class=\"ok\">passed</span>");
+            if (s.registeredChampion != null) {
+                h.append(", registered <code>").append(esc(s.registeredChampion.ref())).append("</code> as staging");
+            }
+        } else {
+            h.append("<span class=\"bad\">FAILED</span>: ");
+            r.gates().failures().forEach(f -> h.append(esc(f.toString())).append("; "));
+            h.append("not registered");
+        }
+        h.append(".</p>\n");
+    }
+
+    private static void serving(StringBuilder h, Demo.State s) {
+        Serving.Result r = s.serving;
+        h.append("<h2>Served through the A/B router</h2><p class=\"muted\">The reference v2 server started in-process;")
+                .append(" the held-out stream (").append(num(r.rows())).append(" rows in ").append(num(r.requests()))
+                .append(" requests of up to ").append(Serving.ROWS_PER_REQUEST).append(" rows, one user id each) was")
+                .append(" posted to <code>").append(esc(r.url().replaceFirst("^http://[^/]+", ""))).append("</code>")
+                .append(r.abTest() ? " with an A/B test production:50 / staging:50." : " (no A/B test: no champion passed"
+                        + " its gates).")
+                .append(" Precision and recall against the dataset's labels.</p>")
+                .append("<table><tr><th>variant</th><th>versions answering</th><th>requests</th><th>share</th>")
+                .append("<th>rows</th><th>flagged</th><th>precision</th><th>recall</th></tr>");
+        for (Serving.Variant v : r.variants().values()) {
+            h.append("<tr><td>").append(esc(v.variant())).append("</td><td>").append(esc(String.join(", ", v.versions())))
+                    .append("</td><td class=\"n\">").append(num(v.requests())).append("</td><td class=\"n\">")
+                    .append(fmt(100.0 * v.requests() / r.requests(), 1)).append("%</td><td class=\"n\">")
+                    .append(num(v.rows())).append("</td><td class=\"n\">").append(num(v.flagged()))
+                    .append("</td><td class=\"n\">").append(fmt(v.precision(), 3)).append("</td><td class=\"n\">")
+                    .append(fmt(v.recall(), 3)).append("</td></tr>");
+        }
+        h.append("</table>\n");
     }
 
     private static void data(StringBuilder h, Demo.State s) {

@@ -65,8 +65,9 @@ class DemoEndToEndTest {
     @Test
     void runsEveryStageAndReportsProgressOnStderr() {
         assertThat(summary.get("stages").fieldNames()).toIterable().containsExactly("ingest", "validate", "features",
-                "parse logs", "detect and review", "register", "drift", "explain");
-        assertThat(demo.err()).contains("[1/8] ingest", "[8/8] explain", "[##############################] 100%");
+                "parse logs", "detect and review", "train champion and challenger", "register", "serve and A/B", "drift",
+                "explain");
+        assertThat(demo.err()).contains("[1/10] ingest", "[10/10] explain", "[##############################] 100%");
         JsonNode logs = summary.get("logs").get(0);
         assertThat(logs.get("system").asText()).isEqualTo("HDFS");
         assertThat(logs.get("parsed").asLong() + logs.get("rejected").asLong()).isEqualTo(2000);
@@ -90,6 +91,74 @@ class DemoEndToEndTest {
                 (int) Math.ceil(0.2 * review.get("flagged").asInt()) + 1);
         assertThat(summary.get("registered").asText()).isEqualTo("smd/1");
         assertThat(summary.get("notes").toString()).contains("answered from the dataset's labels");
+    }
+
+    @Test
+    void trainsChampionAndChallengerWithCrossValidationAndGates() {
+        JsonNode training = summary.get("training");
+        assertThat(training.get("models")).extracting(m -> m.get("role").asText())
+                .containsExactly("champion", "challenger");
+        assertThat(training.toString()).contains("xgboost", "lightgbm");
+        assertThat(training.get("cross_validation").get("folds")).hasSize(3);
+        int rows = training.get("train_rows").asInt() + training.get("holdout_rows").asInt();
+        int testRows = summary.get("features").get("rows").get("test/machine-1-2").asInt();
+        assertThat(rows).isEqualTo((int) Math.round(testRows * Demo.SUPERVISED_SHARE));
+        boolean passed = training.get("quality_gates").get("passed").asBoolean();
+        assertThat(summary.has("registeredChampion")).isEqualTo(passed);
+        if (passed) {
+            assertThat(summary.get("registeredChampion").asText()).isEqualTo("smd/2");
+        }
+    }
+
+    @Test
+    void scoresTheHeldOutStreamThroughTheServersAbRouter() {
+        JsonNode serving = summary.get("serving");
+        int testRows = summary.get("features").get("rows").get("test/machine-1-2").asInt();
+        int streamRows = testRows - (int) Math.round(testRows * Demo.SUPERVISED_SHARE);
+        assertThat(serving.get("rows").asInt()).isEqualTo(streamRows);
+        assertThat(serving.get("requests").asInt()).isEqualTo((streamRows + Serving.ROWS_PER_REQUEST - 1)
+                / Serving.ROWS_PER_REQUEST);
+        JsonNode variants = serving.get("variants");
+        int requests = 0;
+        int rows = 0;
+        for (JsonNode v : variants) {
+            requests += v.get("requests").asInt();
+            rows += v.get("rows").asInt();
+        }
+        assertThat(requests).isEqualTo(serving.get("requests").asInt());
+        assertThat(rows).isEqualTo(streamRows);
+        java.util.Set<String> versions = new java.util.TreeSet<>();
+        variants.forEach(v -> v.get("versions").forEach(x -> versions.add(x.asText())));
+        if (serving.get("abTest").asBoolean()) {
+            // 50/50 by user id over the requests: both registry versions answered, each well away from 0% and 100%.
+            assertThat(variants).hasSize(2);
+            assertThat(versions).containsExactly("1", "2");
+            variants.forEach(v -> assertThat(v.get("share").asDouble()).isBetween(0.25, 0.75));
+        } else {
+            assertThat(variants).hasSize(1);
+            assertThat(versions).containsExactly("1");
+        }
+    }
+
+    @Test
+    void explainsTheTopAnomaliesWithTheEmbeddedExplainerFromEarlierIncidentsOnly() {
+        JsonNode rag = summary.get("ragExplanations");
+        assertThat(rag).hasSize(summary.get("explanations").size());
+        for (JsonNode e : rag) {
+            JsonNode x = e.get("explanation");
+            for (String section : dev.anomalyops.rag.Explanation.SECTIONS) {
+                assertThat(x.get("sections").get(section).asText()).as(section).isNotBlank();
+            }
+            assertThat(x.get("generator").asText()).isEqualTo("template");
+            assertThat(x.get("grounding").get("checked").asBoolean()).isTrue();
+            java.time.Instant at = java.time.Instant.parse(e.get("timestamp").asText());
+            for (JsonNode incident : x.path("incidents")) {
+                assertThat(incident.toString()).contains("machine-1-2: metrics");
+                String occurred = incident.get("occurred_at").asText();
+                assertThat(java.time.Instant.parse(occurred)).as("only incidents before the anomaly").isBefore(at);
+            }
+        }
+        assertThat(demo.out()).contains("explained      " + rag.size() + " anomalies by the embedded explainer");
     }
 
     @Test
@@ -118,7 +187,8 @@ class DemoEndToEndTest {
         Path report = Path.of(summary.get("report").asText());
         String html = Files.readString(report);
         assertThat(html).startsWith("<!DOCTYPE html>").contains("Confusion matrix", "Precision-recall curve",
-                "Drift per feature", "Explained anomalies", "<svg");
+                "Drift per feature", "Explained anomalies", "<svg", "Champion and challenger", "Cross-validation",
+                "Quality gates", "Served through the A/B router", "Explanations from past incidents");
         assertThat(html).doesNotContain("http://", "<script").as("nothing fetched from the network")
                 .doesNotContainPattern("src=\"https?:");
         long tp = summary.get("explanations").size();
@@ -157,8 +227,9 @@ class DemoEndToEndTest {
     @Test
     void textOutputIsAShortReport() {
         assertThat(demo.out()).contains("AnomalyOps demo: machine-1-2, 12,000 metric rows, 2,000 log lines",
-                "detector       Isolation Forest: ROC-AUC", "registry       smd/1 -> production",
-                "Report: " + temp.resolve("demo/report.html").toAbsolutePath()).doesNotContain("[1/8]");
+                "detector       Isolation Forest: ROC-AUC", "registry       smd/1 -> production", "gates          ",
+                "served         ",
+                "Report: " + temp.resolve("demo/report.html").toAbsolutePath()).doesNotContain("[1/10]");
         assertThat(demo.out().lines().count()).isLessThan(25);
     }
 
@@ -166,6 +237,7 @@ class DemoEndToEndTest {
     void retrainIsIdempotentPerRunIdAndAFailedGateLeavesTheRegistryUnchanged() throws Exception {
         Path work = temp.resolve("demo");
         Path registry = work.resolve("registry");
+        int before = summary.has("registeredChampion") ? 2 : 1;
         String[] common = {"--data", dataRoot().toString(), "--work-dir", work.toString(), "--max-rows", "6000",
             "--registry", registry.toString(), "--set", "detector.trees=30", "--json"};
 
@@ -174,13 +246,13 @@ class DemoEndToEndTest {
         assertThat(failing.exitCode()).as(failing.out() + failing.err()).isEqualTo(AnomalyOpsCli.FAILED);
         assertThat(failing.err()).contains("failed its gates").contains("registry is unchanged");
         try (ModelRegistry models = FileModelRegistry.open(registry)) {
-            assertThat(models.versions("smd")).hasSize(1);
-            assertThat(models.aliases("smd")).containsOnlyKeys("production");
+            assertThat(models.versions("smd")).hasSize(before);
+            assertThat(models.aliases("smd").get("production")).isEqualTo(1);
         }
 
         Run first = cli(concat(new String[] {"retrain", "--run-id", "r1", "--days", "30"}, common));
         assertThat(first.exitCode()).as(first.err()).isZero();
-        assertThat(first.json().get("ref").asText()).isEqualTo("smd/2");
+        assertThat(first.json().get("ref").asText()).isEqualTo("smd/" + (before + 1));
         assertThat(first.json().get("alreadyDone").asBoolean()).isFalse();
         assertThat(first.json().get("humanLabels").asInt()).isPositive();
         assertThat(first.json().get("comparedWith").asText()).isEqualTo("smd/1");
@@ -188,11 +260,11 @@ class DemoEndToEndTest {
         Run again = cli(concat(new String[] {"retrain", "--run-id", "r1", "--days", "30"}, common));
         assertThat(again.exitCode()).isZero();
         assertThat(again.json().get("alreadyDone").asBoolean()).isTrue();
-        assertThat(again.json().get("ref").asText()).isEqualTo("smd/2");
+        assertThat(again.json().get("ref").asText()).isEqualTo("smd/" + (before + 1));
         try (ModelRegistry models = FileModelRegistry.open(registry)) {
-            assertThat(models.versions("smd")).hasSize(2);
-            assertThat(models.aliases("smd")).isEqualTo(Map.of("production", 1, "staging", 2));
-            assertThat(models.get("smd", 2).tags()).containsEntry("run", "r1");
+            assertThat(models.versions("smd")).hasSize(before + 1);
+            assertThat(models.aliases("smd")).isEqualTo(Map.of("production", 1, "staging", before + 1));
+            assertThat(models.get("smd", before + 1).tags()).containsEntry("run", "r1");
         }
     }
 
