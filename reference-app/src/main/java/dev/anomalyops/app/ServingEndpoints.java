@@ -17,6 +17,8 @@ public final class ServingEndpoints {
     public static final String READY_PATH = "/v2/health/ready";
     /** Prometheus text exposition of every metric of {@code anomaly-drift}'s MetricsCatalogue. */
     public static final String METRICS_PATH = "/metrics";
+    /** Explanations of anomalies ({@code anomalyops serve --explain}); asynchronous, never on the scoring path. */
+    public static final String EXPLAIN_PATH = "/v1/explain";
     /** The Alertmanager webhook receiver (admin; bearer token); {@code deploy/monitoring/alertmanager} posts here. */
     public static final String ALERTMANAGER_PATH = "/admin/alertmanager";
     /** Registry alias the stable (champion) deployment serves. */

@@ -176,15 +176,30 @@ final class RollingWindow {
         // int-counted loops over the ring (C2 optimises these; long-counted ones it does not).
         int count = 0;
         double sum = 0;
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
         for (int i = 0, at = start; i < steps; i++, at = (at + 1) & mask) {
             double x = ring[at];
             if (x == x) {
                 sum += x;
                 count++;
+                lo = x < lo ? x : lo;
+                hi = x > hi ? x : hi;
             }
         }
         if (count == 0) {
             n = 0;
+            mean = 0;
+            m2 = 0;
+            m2Peak = 0;
+            return;
+        }
+        if (lo == hi) {
+            // A constant window: its mean is that value and its variance exactly 0. sum / count can be one ulp off
+            // the value, which would leave ~1e-17 of noise as the std instead of 0.
+            n = count;
+            inverseN = 1.0 / count;
+            shift = lo;
             mean = 0;
             m2 = 0;
             m2Peak = 0;

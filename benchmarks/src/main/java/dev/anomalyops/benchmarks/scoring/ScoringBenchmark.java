@@ -5,6 +5,8 @@ import dev.anomalyops.core.scoring.FeatureBatch;
 import dev.anomalyops.core.scoring.Scorer;
 import dev.anomalyops.core.scoring.ScorerOptions;
 import dev.anomalyops.core.scoring.Scorers;
+import dev.anomalyops.scoring.onnx.OnnxExporter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
@@ -26,7 +28,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * Scoring engines side by side: the pure-Java scorer ({@code java}; {@code java-pointers} forces the
  * pointer-linked tree layout instead of the padded one, to show why the padded layout is the default),
  * xgboost4j's native in-place predictor and catboost-prediction, for a 100-tree depth-6 and a 500-tree depth-8
- * binary model on 37 features. {@code batch} scores that many rows per call into a reused output array;
+ * binary model on 37 features, and ONNX Runtime (CPU) on the same XGBoost model exported to ONNX. {@code batch} scores that many rows per call into a reused output array;
  * {@code singleRow} scores one row per call, cycling through 4,096 distinct rows. Time per call; rows/s is
  * {@code rows / time}. The catboost engine scores a CatBoost JSON model of the same shape.
  *
@@ -43,7 +45,7 @@ public class ScoringBenchmark {
     @Param({"100x6", "500x8"})
     public String model;
 
-    @Param({"java", "java-pointers", "xgboost4j", "catboost"})
+    @Param({"java", "java-pointers", "xgboost4j", "catboost", "onnxruntime"})
     public String engine;
 
     @Param({"1", "16", "256", "65536"})
@@ -66,6 +68,11 @@ public class ScoringBenchmark {
         }
         Path file = catboost ? BenchModels.catboost(trees, depth) : BenchModels.xgboost(trees, depth);
         ModelBundle bundle = Scorers.load(file);
+        if (engine.equals("onnxruntime")) {
+            // ONNX Runtime scores the same XGBoost model, exported to ai.onnx.ml TreeEnsemble by OnnxExporter.
+            Path onnx = Files.createTempDirectory("bench-onnx").resolve("bundle");
+            bundle = OnnxExporter.exportBundle(bundle, onnx);
+        }
         String name = engine.startsWith("java") ? "java" : engine;
         scorer = Scorers.open(bundle, ScorerOptions.builder().engine(name).build());
         float[] rows = BenchModels.rows(Math.max(batch, 4096), 7);

@@ -8,6 +8,7 @@ import dev.anomalyops.core.scoring.ScorerOptions;
 import dev.anomalyops.app.ServingEndpoints;
 import dev.anomalyops.rollout.CanaryPolicy;
 import dev.anomalyops.triton.server.ScoringInferenceService;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -101,6 +102,25 @@ final class ServeCommand implements Callable<Integer> {
             description = "How often running canaries are checked, ISO-8601 (default: ${DEFAULT-VALUE}).")
     Duration evaluateEvery;
 
+    @Option(names = "--explain", description = "Serve POST /v1/explain: similar past incidents (MiniLM embeddings, embedded"
+            + " store) and the template explainer, or the LLM with --llm-url.")
+    boolean explain;
+
+    @Option(names = "--incidents", paramLabel = "FILE", description = "Past incidents (JSONL or CSV) loaded at start for"
+            + " --explain; repeatable.")
+    List<Path> incidentFiles = new ArrayList<>();
+
+    @Option(names = "--incident-store", paramLabel = "FILE",
+            description = "Embedded incident store file for --explain (default: in memory).")
+    Path incidentStore;
+
+    @Option(names = "--llm-url", paramLabel = "URL",
+            description = "OpenAI-compatible API root for --explain, e.g. http://vllm:8000/v1.")
+    URI llmUrl;
+
+    @Option(names = "--llm-model", paramLabel = "NAME", description = "Model name as the LLM server lists it.")
+    String llmModel;
+
     @Override
     public Integer call() throws InterruptedException {
         ScorerOptions.Builder builder = ScorerOptions.builder().engine(engine).threads(threads);
@@ -112,13 +132,19 @@ final class ServeCommand implements Callable<Integer> {
                 defaults.minAccuracy(), defaults.minFeedback());
         ReferenceServer.Operations operations = new ReferenceServer.Operations(stateDir, System.getenv(adminTokenEnv),
                 policy, evaluateEvery, abTests(), Duration.ofHours(1), Clock.systemUTC(), (version, scorer) -> scorer);
+        Explanations explanations = explain ? Explanations.open(incidentFiles, incidentStore, llmUrl, llmModel, output)
+                : null;
         ModelRegistry models = registry.open();
         InferenceServer server = ReferenceServer.start(models, new ReferenceServer.Settings(port, this.models, alias,
-                options, batching, Duration.ofNanos(batchDelayMicros * 1000), maxBodyBytes, maxRows, operations));
+                options, batching, Duration.ofNanos(batchDelayMicros * 1000), maxBodyBytes, maxRows, operations),
+                explanations != null ? explanations.handler() : null);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
             models.close();
+            if (explanations != null) {
+                explanations.close();
+            }
             stopped.countDown();
         }, "serve-shutdown"));
         var document = output.object();

@@ -172,7 +172,7 @@ public final class Demo {
         Path summary = root.resolve("summary.json");
         try {
             Files.writeString(report, HtmlReport.render(state, seconds), StandardCharsets.UTF_8);
-            Files.writeString(summary, dev.anomalyops.app.cli.Output.mapper().writeValueAsString(summary(state,
+            Files.writeString(summary, PipelineJson.MAPPER.writeValueAsString(summary(state,
                     seconds)) + "\n", StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new StorageException("Cannot write the demo report in \"" + root + "\": " + e.getMessage(), e);

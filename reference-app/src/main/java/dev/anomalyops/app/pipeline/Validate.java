@@ -56,7 +56,7 @@ public final class Validate {
             ObjectNode files = node.putObject("files");
             reports.forEach((name, report) -> {
                 try {
-                    JsonNode parsed = dev.anomalyops.app.cli.Output.mapper().readTree(report.toJson());
+                    JsonNode parsed = PipelineJson.MAPPER.readTree(report.toJson());
                     files.set(name, parsed);
                 } catch (IOException e) {
                     throw new IllegalStateException(e);
@@ -120,7 +120,7 @@ public final class Validate {
         Path file = workspace.validationReport();
         Result result = new Result(reports, file);
         try {
-            Files.writeString(Workspace.prepare(file), dev.anomalyops.app.cli.Output.mapper()
+            Files.writeString(Workspace.prepare(file), PipelineJson.MAPPER
                     .writeValueAsString(result.toJson()) + "\n", StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new StorageException("Cannot write \"" + file + "\": " + e.getMessage(), e);

@@ -1,6 +1,8 @@
 package dev.anomalyops.app.server;
 
 import dev.anomalyops.app.ServingEndpoints;
+import dev.anomalyops.app.explain.ExplainHandler;
+import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.HttpData;
 import com.linecorp.armeria.common.AggregatedHttpRequest;
 import com.linecorp.armeria.common.Cookie;
@@ -77,6 +79,7 @@ public final class InferenceServer implements AutoCloseable {
      * @param service the scoring service (loads and serves the models)
      * @param routed what answers inference: the scoring service behind the A/B and canary router
      * @param admin the feedback, admin and Alertmanager endpoints
+     * @param explain answers {@code POST /v1/explain} (asynchronously, off the scoring path); null: not served
      * @param registry metrics registry (its scrape is {@code /metrics})
      * @param port port, 0 for any free one
      * @param maxRequestBytes largest request body or gRPC message
@@ -85,7 +88,7 @@ public final class InferenceServer implements AutoCloseable {
      * @return the started server
      */
     static InferenceServer start(ScoringInferenceService service, RoutedInferenceService routed, AdminService admin,
-            PrometheusMeterRegistry registry, int port, long maxRequestBytes, long maxElements, Runnable onClose) {
+            @Nullable ExplainHandler explain, PrometheusMeterRegistry registry, int port, long maxRequestBytes, long maxElements, Runnable onClose) {
         HttpEndpoints http = new HttpEndpoints(routed, maxElements);
         GrpcEndpoints grpc = new GrpcEndpoints(routed, maxElements);
         ServerServiceDefinition.Builder definition = ServerServiceDefinition.builder(GrpcEndpoints.SERVICE);
@@ -132,6 +135,13 @@ public final class InferenceServer implements AutoCloseable {
                 // "/v2" itself is server metadata: bound exactly too, or Armeria would redirect it to "/v2/".
                 .route().path("/v2").maxRequestLength(maxRequestBytes).build(v2)
                 .route().pathPrefix("/v2").maxRequestLength(maxRequestBytes).build(v2);
+        if (explain != null) {
+            HttpService explainService = (ctx, req) -> HttpResponse.of(req.aggregate()
+                    .thenCompose(aggregated -> explain.handle(aggregated.content().array()))
+                    .thenApply(InferenceServer::explainReply));
+            builder.route().path(ServingEndpoints.EXPLAIN_PATH).methods(HttpMethod.POST)
+                    .maxRequestLength(ADMIN_MAX_BYTES).build(explainService);
+        }
         Server server = builder.build();
         server.start().join();
         return new InferenceServer(server, service, registry, onClose);
@@ -248,4 +258,10 @@ public final class InferenceServer implements AutoCloseable {
             }
         }
     };
+
+    private static HttpResponse explainReply(ExplainHandler.Response response) {
+        ResponseHeadersBuilder headers = ResponseHeaders.builder(response.status()).contentType(MediaType.JSON_UTF_8);
+        response.headers().forEach(headers::add);
+        return HttpResponse.of(headers.build(), HttpData.ofUtf8(response.body()));
+    }
 }

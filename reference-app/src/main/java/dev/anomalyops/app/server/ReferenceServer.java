@@ -1,5 +1,6 @@
 package dev.anomalyops.app.server;
 
+import dev.anomalyops.app.explain.ExplainHandler;
 import dev.anomalyops.core.registry.ModelRegistry;
 import dev.anomalyops.core.registry.ModelVersion;
 import dev.anomalyops.core.scoring.Scorer;
@@ -96,6 +97,17 @@ public final class ReferenceServer {
      * @return the started server, every model loaded and saved canaries resumed
      */
     public static InferenceServer start(ModelRegistry registry, Settings settings) {
+        return start(registry, settings, null);
+    }
+
+    /**
+     * @param registry model registry (the caller keeps it open while the server runs)
+     * @param settings server settings
+     * @param explain answers {@code POST /v1/explain}; null leaves that path unserved (404). The caller owns its
+     *     explanation service and closes it after the server.
+     * @return the started server, every model loaded and saved canaries resumed
+     */
+    public static InferenceServer start(ModelRegistry registry, Settings settings, @Nullable ExplainHandler explain) {
         Operations operations = settings.operations();
         PrometheusMeterRegistry metrics = InferenceServer.prometheus();
         VariantMetrics variants = new VariantMetrics(metrics, operations.clock());
@@ -126,8 +138,8 @@ public final class ReferenceServer {
             evaluator.scheduleWithFixedDelay(rollouts::evaluateAll, every, every, TimeUnit.MILLISECONDS);
         }
         long maxElements = settings.maxRows() * 4096;
-        return InferenceServer.start(service, routed, admin, metrics, settings.port(), settings.maxRequestBytes(),
-                maxElements, () -> {
+        return InferenceServer.start(service, routed, admin, explain, metrics, settings.port(),
+                settings.maxRequestBytes(), maxElements, () -> {
                     evaluator.shutdownNow();
                     admin.close();
                     rollouts.close();
