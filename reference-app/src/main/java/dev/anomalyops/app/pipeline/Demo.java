@@ -293,7 +293,7 @@ public final class Demo {
         }
         if (state.training != null) {
             try {
-                node.set("training", dev.anomalyops.app.cli.Output.mapper().readTree(state.training.toJson()));
+                node.set("training", PipelineJson.MAPPER.readTree(state.training.toJson()));
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }

@@ -1,7 +1,6 @@
 package dev.anomalyops.app.pipeline;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.anomalyops.app.cli.Output;
 import dev.anomalyops.rag.AnomalyContext;
 import dev.anomalyops.rag.Embedder;
 import dev.anomalyops.rag.Embedders;
@@ -41,11 +40,11 @@ public final class Rag {
     public record Explained(Explain.Explanation anomaly, String message, dev.anomalyops.rag.Explanation explanation) {
         /** @return the JSON form: the anomaly, the message and the documented explanation document */
         public ObjectNode toJson() {
-            ObjectNode node = Output.mapper().createObjectNode();
+            ObjectNode node = PipelineJson.MAPPER.createObjectNode();
             node.put("instance", anomaly.instance()).put("timestamp", anomaly.timestamp().toString())
                     .put("message", message);
             try {
-                node.set("explanation", Output.mapper().readTree(ExplanationJson.write(explanation)));
+                node.set("explanation", PipelineJson.MAPPER.readTree(ExplanationJson.write(explanation)));
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }

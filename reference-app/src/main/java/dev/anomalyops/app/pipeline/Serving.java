@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.anomalyops.app.cli.Output;
 import dev.anomalyops.app.server.InferenceServer;
 import dev.anomalyops.app.server.ReferenceServer;
 import dev.anomalyops.core.BackendUnavailableException;
@@ -203,13 +202,13 @@ public final class Serving {
                     .timeout(Duration.ofSeconds(30))
                     .header("Content-Type", "application/json")
                     .header(InferenceServer.USER_HEADER, user)
-                    .POST(HttpRequest.BodyPublishers.ofString(Output.mapper().writeValueAsString(body))).build(),
+                    .POST(HttpRequest.BodyPublishers.ofString(PipelineJson.MAPPER.writeValueAsString(body))).build(),
                     HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 throw new BackendUnavailableException("The v2 server answered HTTP " + response.statusCode() + " to \""
                         + url + "\": " + response.body());
             }
-            return Output.mapper().readTree(response.body());
+            return PipelineJson.MAPPER.readTree(response.body());
         } catch (IOException e) {
             throw new BackendUnavailableException("Cannot call the v2 server at \"" + url + "\": " + e.getMessage(), e);
         } catch (InterruptedException e) {
