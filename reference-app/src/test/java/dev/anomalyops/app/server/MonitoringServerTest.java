@@ -210,7 +210,13 @@ class MonitoringServerTest {
         assertThat(status.path("phase").asText()).isEqualTo("ROLLED_BACK");
         assertThat(status.path("reason").asText()).contains("ModelErrorSpike");
         assertThat(registry.resolve("cpu", "champion").orElseThrow().version()).isEqualTo(1);
-        assertThat(http.metrics()).containsPattern("retrain_triggers_total\\{action=\"pause_canary\",model=\"cpu\","
-                + "outcome=\"accepted\"} 1.0");
+        // The decision is counted on the trigger thread right after its handler returns: wait for the count too.
+        String pattern = "retrain_triggers_total\\{action=\"pause_canary\",model=\"cpu\",outcome=\"accepted\"} 1.0";
+        String metrics = http.metrics();
+        for (int i = 0; i < 100 && !java.util.regex.Pattern.compile(pattern).matcher(metrics).find(); i++) {
+            Thread.sleep(50);
+            metrics = http.metrics();
+        }
+        assertThat(metrics).containsPattern(pattern);
     }
 }
