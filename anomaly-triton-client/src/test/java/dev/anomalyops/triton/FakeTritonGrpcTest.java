@@ -73,6 +73,11 @@ class FakeTritonGrpcTest extends V2ClientContract {
     }
 
     @Override
+    protected boolean streaming() {
+        return true;
+    }
+
+    @Override
     protected Scorer expected() {
         return local;
     }

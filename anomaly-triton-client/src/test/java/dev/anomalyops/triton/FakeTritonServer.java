@@ -154,6 +154,55 @@ final class FakeTritonServer implements AutoCloseable {
             reply(out, response.build());
         }
 
+        /**
+         * Triton's bidirectional stream: each request is answered as {@code modelInfer} would answer it, a failure
+         * as a stream message with {@code error_message} (Triton's way: the code is lost) and the request's id; the
+         * stream itself stays open. Answers are sent from one thread at a time, as a StreamObserver requires.
+         */
+        @Override
+        public StreamObserver<GrpcService.ModelInferRequest> modelStreamInfer(
+                StreamObserver<GrpcService.ModelStreamInferResponse> out) {
+            return new StreamObserver<>() {
+                @Override
+                public void onNext(GrpcService.ModelInferRequest request) {
+                    modelInfer(request, new StreamObserver<>() {
+                        @Override
+                        public void onNext(GrpcService.ModelInferResponse response) {
+                            send(GrpcService.ModelStreamInferResponse.newBuilder().setInferResponse(response).build());
+                        }
+
+                        @Override
+                        public void onError(Throwable t) {
+                            send(GrpcService.ModelStreamInferResponse.newBuilder()
+                                    .setErrorMessage(Status.fromThrowable(t).getDescription())
+                                    .setInferResponse(GrpcService.ModelInferResponse.newBuilder()
+                                            .setId(request.getId()).setModelName(request.getModelName()))
+                                    .build());
+                        }
+
+                        @Override
+                        public void onCompleted() {}
+                    });
+                }
+
+                private void send(GrpcService.ModelStreamInferResponse response) {
+                    synchronized (out) {
+                        out.onNext(response);
+                    }
+                }
+
+                @Override
+                public void onError(Throwable t) {}
+
+                @Override
+                public void onCompleted() {
+                    synchronized (out) {
+                        out.onCompleted();
+                    }
+                }
+            };
+        }
+
         @Override
         public void repositoryIndex(GrpcService.RepositoryIndexRequest request,
                 StreamObserver<GrpcService.RepositoryIndexResponse> out) {

@@ -3,9 +3,11 @@ package dev.anomalyops.triton;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.anomalyops.core.NonRetriableException;
 import dev.anomalyops.core.NotFoundException;
 import dev.anomalyops.core.scoring.FeatureBatch;
 import dev.anomalyops.core.scoring.Scorer;
+import dev.anomalyops.triton.client.InferStream;
 import dev.anomalyops.triton.client.TritonClient;
 import java.util.List;
 import java.util.Random;
@@ -27,6 +29,9 @@ public abstract class V2ClientContract {
 
     /** @return a local scorer of the same model, for expected values */
     protected abstract Scorer expected();
+
+    /** @return whether the client's transport streams ({@code ModelStreamInfer}: gRPC) */
+    protected abstract boolean streaming();
 
     private float[] rows(int n, long seed) {
         int f = expected().model().schema().size();
@@ -122,6 +127,70 @@ public abstract class V2ClientContract {
         // The server keeps serving after bad requests.
         assertThat(client().infer(InferRequest.builder(model())
                 .input(Tensor.fp32("input", new long[] {1, features()}, rows(1, 3))).build()).outputs()).hasSize(2);
+    }
+
+    @Test
+    void streamsMatchEachAnswerToItsRequest() throws Exception {
+        if (!streaming()) {
+            assertThatThrownBy(() -> client().openStream()).isInstanceOf(UnsupportedOperationException.class)
+                    .hasMessageContaining("gRPC");
+            return;
+        }
+        int requests = 120;
+        List<float[]> inputs = new java.util.ArrayList<>();
+        List<CompletableFuture<InferResponse>> answers = new java.util.ArrayList<>();
+        java.util.concurrent.ExecutorService senders = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try (InferStream stream = client().openStream()) {
+            List<java.util.concurrent.Future<CompletableFuture<InferResponse>>> sent = new java.util.ArrayList<>();
+            for (int i = 0; i < requests; i++) {
+                // Mixed sizes, so that answers to small requests overtake big ones.
+                int n = i % 5 == 0 ? 64 : 1;
+                float[] values = rows(n, 1000 + i);
+                inputs.add(values);
+                InferRequest.Builder request = InferRequest.builder(model())
+                        .input(Tensor.fp32("input", new long[] {n, features()}, values));
+                if (i % 2 == 0) {
+                    request.id("stream-" + i);
+                }
+                InferRequest built = request.build();
+                sent.add(senders.submit(() -> stream.infer(built)));
+            }
+            for (java.util.concurrent.Future<CompletableFuture<InferResponse>> f : sent) {
+                answers.add(f.get());
+            }
+            for (int i = 0; i < requests; i++) {
+                InferResponse response = TritonClient.await(answers.get(i));
+                float[] values = inputs.get(i);
+                int n = values.length / features();
+                double[] local = new double[n];
+                expected().score(FeatureBatch.wrap(expected().model().schema(), values, n), local);
+                float[] probabilities = response.output("probabilities").floats();
+                assertThat(probabilities).as("answer %d", i).hasSize(2 * n);
+                for (int r = 0; r < n; r++) {
+                    assertThat((double) probabilities[2 * r + 1]).as("answer %d row %d", i, r)
+                            .isCloseTo(local[r], org.assertj.core.data.Offset.offset(1e-6));
+                }
+                if (i % 2 == 0) {
+                    assertThat(response.id()).isEqualTo("stream-" + i);
+                } else {
+                    assertThat(response.id()).as("generated id").isNotEmpty();
+                }
+            }
+            // A bad request fails alone; the stream goes on serving.
+            CompletableFuture<InferResponse> bad = stream.infer(InferRequest.builder(model())
+                    .input(Tensor.fp32("input", new long[] {1, features() - 1}, new float[features() - 1])).build());
+            assertThatThrownBy(() -> TritonClient.await(bad)).isInstanceOf(NonRetriableException.class)
+                    .hasMessageContaining("shape");
+            CompletableFuture<InferResponse> unknown = stream.infer(InferRequest.builder("no-such-model")
+                    .input(Tensor.fp32("input", new long[] {1, features()}, rows(1, 1))).build());
+            assertThatThrownBy(() -> TritonClient.await(unknown)).isInstanceOf(NonRetriableException.class)
+                    .hasMessageContaining("no-such-model");
+            assertThat(TritonClient.await(stream.infer(InferRequest.builder(model())
+                    .input(Tensor.fp32("input", new long[] {1, features()}, rows(1, 3))).build())).outputs())
+                    .hasSize(2);
+        } finally {
+            senders.shutdownNow();
+        }
     }
 
     @Test

@@ -84,6 +84,11 @@ final class DefaultTritonClient implements TritonClient {
     }
 
     @Override
+    public InferStream openStream() {
+        return transport.openStream(deadline);
+    }
+
+    @Override
     public CompletableFuture<List<RepositoryModel>> repositoryIndexAsync(boolean readyOnly) {
         return call("repository index", t -> transport.index(readyOnly, t));
     }

@@ -142,6 +142,11 @@ final class GrpcTransport implements WireTransport {
     }
 
     @Override
+    public InferStream openStream(Duration deadline) {
+        return new GrpcInferStream(stub, deadline);
+    }
+
+    @Override
     public CompletableFuture<List<RepositoryModel>> index(boolean readyOnly, Duration timeout) {
         return unary(stub(timeout)::repositoryIndex, GrpcService.RepositoryIndexRequest.newBuilder().setReady(readyOnly)
                 .build(), ProtoCodec::fromProto, "repository index");

@@ -80,6 +80,14 @@ public interface TritonClient extends AutoCloseable {
     CompletableFuture<InferResponse> inferAsync(InferRequest request);
 
     /**
+     * Opens a stream for a high rate of requests (Triton's {@code ModelStreamInfer}); see {@link InferStream}.
+     *
+     * @return the stream; close it when done
+     * @throws UnsupportedOperationException over HTTP, which has no request stream
+     */
+    InferStream openStream();
+
+    /**
      * @param readyOnly only models that are ready
      * @return the server's model repository index
      */

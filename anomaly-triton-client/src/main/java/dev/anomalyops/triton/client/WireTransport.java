@@ -29,6 +29,15 @@ interface WireTransport extends AutoCloseable {
 
     CompletableFuture<Void> unload(String model, Duration timeout);
 
+    /**
+     * @param deadline longest wait for each answer
+     * @return a stream of inference requests (gRPC only)
+     */
+    default InferStream openStream(Duration deadline) {
+        throw new UnsupportedOperationException("Streaming inference needs the gRPC transport (grpc://): HTTP has no"
+                + " request stream in the Open Inference Protocol");
+    }
+
     @Override
     void close();
 }

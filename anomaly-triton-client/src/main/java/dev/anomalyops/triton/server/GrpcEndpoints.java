@@ -2,6 +2,7 @@ package dev.anomalyops.triton.server;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
+import dev.anomalyops.triton.InferResponse;
 import dev.anomalyops.triton.InvalidRequestException;
 import dev.anomalyops.triton.internal.ProtoCodec;
 import dev.anomalyops.triton.internal.grpc.GrpcService;
@@ -18,8 +19,18 @@ import java.util.concurrent.CompletableFuture;
 public final class GrpcEndpoints {
     /** The service's full name. */
     public static final String SERVICE = "inference.GRPCInferenceService";
+    /** The bidirectional streaming method (Triton's {@code ModelStreamInfer}); served through {@link #handleStreamMessage}. */
+    public static final String STREAM_METHOD = "ModelStreamInfer";
+    /**
+     * Parameter of a failed stream response's {@code infer_response} carrying the gRPC status code, so that our
+     * client maps stream failures as it maps unary ones (Triton sends only the message; clients ignore unknown
+     * parameters).
+     */
+    public static final String STREAM_ERROR_CODE = "anomalyops_error_code";
     private static final List<String> METHODS = List.of("ServerLive", "ServerReady", "ModelReady", "ServerMetadata",
             "ModelMetadata", "ModelInfer", "RepositoryIndex", "RepositoryModelLoad", "RepositoryModelUnload");
+    /** gRPC's RESOURCE_EXHAUSTED code (grpc-java stays out of this class). */
+    private static final int RESOURCE_EXHAUSTED = 8;
     private final InferenceService service;
     private final long maxElements;
 
@@ -51,6 +62,63 @@ public final class GrpcEndpoints {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    /**
+     * Answers one request message of the {@link #STREAM_METHOD} stream. Never fails: a failure becomes a response
+     * whose {@code error_message} says why and whose {@code infer_response} names the request's id and model, so
+     * one bad request does not end the stream for the others.
+     *
+     * @param request a {@code ModelInferRequest} message's bytes
+     * @return a {@code ModelStreamInferResponse} message's bytes
+     */
+    public CompletableFuture<byte[]> handleStreamMessage(byte[] request) {
+        GrpcService.ModelInferRequest parsed;
+        try {
+            parsed = GrpcService.ModelInferRequest.parseFrom(request);
+        } catch (InvalidProtocolBufferException e) {
+            return CompletableFuture.completedFuture(streamError("", "", new InvalidRequestException(
+                    "The " + STREAM_METHOD + " request is not a valid protobuf message: " + e.getMessage(), e)));
+        }
+        CompletableFuture<InferResponse> answer;
+        try {
+            answer = service.infer(ProtoCodec.fromProto(parsed, maxElements));
+        } catch (RuntimeException e) {
+            answer = CompletableFuture.failedFuture(e);
+        }
+        return answer.handle((response, failure) -> failure == null
+                ? GrpcService.ModelStreamInferResponse.newBuilder().setInferResponse(ProtoCodec.toProto(response))
+                        .build().toByteArray()
+                : streamError(parsed.getId(), parsed.getModelName(), failure));
+    }
+
+    /**
+     * @param request a stream request message's bytes that the server will not score now
+     * @param limit the in-flight limit it went over
+     * @return a {@code RESOURCE_EXHAUSTED} stream answer naming the request
+     */
+    public byte[] overloadedStreamMessage(byte[] request, int limit) {
+        GrpcService.ModelInferRequest parsed;
+        try {
+            parsed = GrpcService.ModelInferRequest.parseFrom(request);
+        } catch (InvalidProtocolBufferException e) {
+            parsed = GrpcService.ModelInferRequest.getDefaultInstance();
+        }
+        return streamError(parsed.getId(), parsed.getModelName(), "The stream has more than " + limit
+                + " requests waiting for their answers; read the answers before sending more", RESOURCE_EXHAUSTED);
+    }
+
+    private static byte[] streamError(String id, String model, Throwable failure) {
+        return streamError(id, model, ErrorStatus.message(failure), ErrorStatus.of(failure).grpcCode());
+    }
+
+    private static byte[] streamError(String id, String model, String message, int grpcCode) {
+        return GrpcService.ModelStreamInferResponse.newBuilder()
+                .setErrorMessage(message)
+                .setInferResponse(GrpcService.ModelInferResponse.newBuilder().setId(id).setModelName(model)
+                        .putParameters(STREAM_ERROR_CODE, GrpcService.InferParameter.newBuilder()
+                                .setInt64Param(grpcCode).build()))
+                .build().toByteArray();
     }
 
     private CompletableFuture<? extends MessageLite> dispatch(String method, byte[] bytes)

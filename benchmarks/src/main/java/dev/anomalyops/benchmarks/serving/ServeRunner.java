@@ -13,6 +13,7 @@ import dev.anomalyops.core.scoring.ScorerOptions;
 import dev.anomalyops.triton.InferRequest;
 import dev.anomalyops.triton.InferResponse;
 import dev.anomalyops.triton.Tensor;
+import dev.anomalyops.triton.client.InferStream;
 import dev.anomalyops.triton.client.TritonClient;
 import dev.anomalyops.triton.server.ScoringInferenceService;
 import java.net.URI;
@@ -23,7 +24,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
 import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -39,7 +42,9 @@ import picocli.CommandLine.Option;
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Load test of the reference v2 server on loopback (server and clients in this JVM).")
 public final class ServeRunner implements Bench.Runner {
-    @Option(names = "--transport", defaultValue = "grpc", description = "grpc, http (JSON) or http-binary.")
+    @Option(names = "--transport", defaultValue = "grpc",
+            description = "grpc (unary ModelInfer), grpc-stream (ModelStreamInfer, one stream per client), http (JSON)"
+                    + " or http-binary.")
     String transport;
 
     @Option(names = "--clients", defaultValue = "10", description = "Concurrent closed-loop clients.")
@@ -51,7 +56,10 @@ public final class ServeRunner implements Bench.Runner {
     @Option(names = "--seconds", defaultValue = "10", description = "Measured seconds.")
     double seconds;
 
-    @Option(names = "--warmup", defaultValue = "3", description = "Warm-up seconds (not measured).")
+    @Option(names = "--warmup", defaultValue = "60",
+            description = "Longest warm-up in seconds (not measured): it runs in 2-second windows and ends early once"
+                    + " three windows in a row are within 10% of their mean throughput (the JIT compilers on a small"
+                    + " machine need tens of seconds to reach steady state).")
     double warmup;
 
     @Option(names = "--engine", defaultValue = "java", description = "Server-side engine: java or xgboost4j.")
@@ -80,7 +88,7 @@ public final class ServeRunner implements Bench.Runner {
     }
 
     private ObjectNode run(int port) throws Exception {
-        URI uri = URI.create((transport.equals("grpc") ? "grpc" : "http") + "://127.0.0.1:" + port);
+        URI uri = URI.create((transport.startsWith("grpc") ? "grpc" : "http") + "://127.0.0.1:" + port);
         float[] pool = BenchModels.rows(4096, 5);
         int features = BenchModels.FEATURES;
         List<InferRequest> requests = new ArrayList<>();
@@ -91,9 +99,9 @@ public final class ServeRunner implements Bench.Runner {
         }
         try (TritonClient client = TritonClient.builder(uri).binaryData(!transport.equals("http"))
                 .deadline(Duration.ofSeconds(30)).build()) {
-            Bench.progress("Server on port %d (engine %s); %s, %d clients, %d rows/request; warm-up %.0f s", port, engine,
+            Bench.progress("Server on port %d (engine %s); %s, %d clients, %d rows/request; warm-up up to %.0f s", port, engine,
                     transport, clients, batch, warmup);
-            drive(client, requests, warmup, null);
+            warmUp(client, requests);
             Bench.progress("Measuring %.0f s ...", seconds);
             long[][] latencies = new long[clients][];
             int[] counts = new int[clients];
@@ -129,6 +137,28 @@ public final class ServeRunner implements Bench.Runner {
         }
     }
 
+    /** Warms up in windows until throughput is steady (perf_analyzer's stability rule) or the time is up. */
+    private void warmUp(TritonClient client, List<InferRequest> requests) throws InterruptedException {
+        List<Double> rates = new ArrayList<>();
+        long start = System.nanoTime();
+        while ((System.nanoTime() - start) / 1e9 < warmup) {
+            int[] counts = new int[clients];
+            long t0 = System.nanoTime();
+            drive(client, requests, Math.min(2.0, Math.max(0.1, warmup)), new Recorder(new long[clients][], counts,
+                    new AtomicLong()));
+            double rate = Arrays.stream(counts).sum() / ((System.nanoTime() - t0) / 1e9);
+            rates.add(rate);
+            Bench.progress("warm-up: %,.0f requests/s", rate);
+            int n = rates.size();
+            if (n >= 3) {
+                double mean = (rates.get(n - 1) + rates.get(n - 2) + rates.get(n - 3)) / 3;
+                if (rates.subList(n - 3, n).stream().allMatch(r -> Math.abs(r - mean) <= 0.1 * mean)) {
+                    break;
+                }
+            }
+        }
+    }
+
     private record Recorder(long[][] latencies, int[] counts, AtomicLong errors) {}
 
     /** Each client keeps exactly one request in flight until the time is up. */
@@ -136,28 +166,38 @@ public final class ServeRunner implements Bench.Runner {
             throws InterruptedException {
         long end = System.nanoTime() + (long) (duration * 1e9);
         CountDownLatch done = new CountDownLatch(clients);
+        List<InferStream> streams = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
             int id = c;
             if (recorder != null) {
                 recorder.latencies[c] = new long[1 << 16];
             }
-            next(client, requests, id, id * 7, end, recorder, done);
+            Function<InferRequest, CompletableFuture<InferResponse>> send = client::inferAsync;
+            if (transport.equals("grpc-stream")) {
+                InferStream stream = client.openStream();
+                streams.add(stream);
+                send = stream::infer;
+            }
+            next(send, requests, id, id * 7, end, recorder, done);
         }
         done.await();
+        streams.forEach(InferStream::close);
     }
 
-    private void next(TritonClient client, List<InferRequest> requests, int id, int sequence, long end,
-            Recorder recorder, CountDownLatch done) {
+    private void next(Function<InferRequest, CompletableFuture<InferResponse>> send, List<InferRequest> requests,
+            int id, int sequence, long end, Recorder recorder, CountDownLatch done) {
         if (System.nanoTime() >= end) {
             done.countDown();
             return;
         }
         long t0 = System.nanoTime();
-        client.inferAsync(requests.get(sequence % requests.size())).whenComplete((InferResponse r, Throwable e) -> {
+        send.apply(requests.get(sequence % requests.size())).whenComplete((InferResponse r, Throwable e) -> {
             long t1 = System.nanoTime();
             if (recorder != null) {
                 if (e != null || r.outputs().size() != 2) {
-                    recorder.errors.incrementAndGet();
+                    if (recorder.errors.incrementAndGet() == 1) {
+                        Bench.progress("First failed request: %s", e != null ? e : r);
+                    }
                 } else {
                     int n = recorder.counts[id];
                     if (n == recorder.latencies[id].length) {
@@ -167,7 +207,7 @@ public final class ServeRunner implements Bench.Runner {
                     recorder.counts[id] = n + 1;
                 }
             }
-            next(client, requests, id, sequence + 1, end, recorder, done);
+            next(send, requests, id, sequence + 1, end, recorder, done);
         });
     }
 

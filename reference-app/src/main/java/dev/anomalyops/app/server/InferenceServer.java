@@ -109,6 +109,12 @@ public final class InferenceServer implements AutoCloseable {
                         }
                     })));
         }
+        definition.addMethod(MethodDescriptor.<byte[], byte[]>newBuilder()
+                .setType(MethodDescriptor.MethodType.BIDI_STREAMING)
+                .setFullMethodName(MethodDescriptor.generateFullMethodName(GrpcEndpoints.SERVICE,
+                        GrpcEndpoints.STREAM_METHOD))
+                .setRequestMarshaller(BYTES).setResponseMarshaller(BYTES).build(),
+                ServerCalls.asyncBidiStreamingCall(responses -> new InferStreamCall(grpc, responses)));
         HttpService v2 = (ctx, req) -> HttpResponse.of(req.aggregate().thenCompose(aggregated -> {
             String user = userId(aggregated);
             HttpEndpoints endpoints = user == null ? http : new HttpEndpoints(routed.forUser(user), maxElements);
@@ -128,6 +134,12 @@ public final class InferenceServer implements AutoCloseable {
                 .service(GrpcService.builder().addService(definition.build())
                         .maxRequestMessageLength((int) Math.min(Integer.MAX_VALUE, maxRequestBytes))
                         .maxResponseMessageLength(256 << 20).build())
+                // A stream lives as long as its client keeps it: no request timeout on it (each of its requests
+                // is answered at once; unary calls keep the default timeout).
+                .decorator("/" + GrpcEndpoints.SERVICE + "/" + GrpcEndpoints.STREAM_METHOD, (delegate, ctx, req) -> {
+                    ctx.clearRequestTimeout();
+                    return delegate.serve(ctx, req);
+                })
                 .service(ServingEndpoints.METRICS_PATH, (ctx, req) -> HttpResponse.of(HttpStatus.OK,
                         MediaType.parse("text/plain; version=0.0.4; charset=utf-8"), registry.scrape()))
                 .route().path("/feedback").maxRequestLength(ADMIN_MAX_BYTES).build(operations)

@@ -1,13 +1,23 @@
 package dev.anomalyops.app.server;
 
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.anomalyops.core.NotFoundException;
 import dev.anomalyops.core.scoring.Scorer;
+import dev.anomalyops.triton.InferRequest;
+import dev.anomalyops.triton.InferResponse;
+import dev.anomalyops.triton.InvalidRequestException;
+import dev.anomalyops.triton.Tensor;
+import dev.anomalyops.triton.client.InferStream;
 import dev.anomalyops.triton.client.TritonClient;
 import dev.anomalyops.triton.V2ClientContract;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The client's whole suite against the reference server: gRPC, HTTP with binary tensors, and plain HTTP/JSON. */
@@ -49,6 +59,11 @@ class ReferenceServerInteropTest {
         protected Scorer expected() {
             return fixture.local;
         }
+
+        @Override
+        protected boolean streaming() {
+            return this instanceof Grpc;
+        }
     }
 
     @Nested
@@ -56,6 +71,22 @@ class ReferenceServerInteropTest {
         @Override
         TritonClient create(int port) {
             return TritonClient.builder(URI.create("grpc://127.0.0.1:" + port)).build();
+        }
+
+        /** Our server sends the failure's code with a stream error, so stream failures map as unary ones do. */
+        @Test
+        void streamFailuresKeepTheirKind() {
+            int features = fixture.local.model().schema().size();
+            try (InferStream stream = client().openStream()) {
+                CompletableFuture<InferResponse> bad = stream.infer(InferRequest.builder(model())
+                        .input(Tensor.int64("input", new long[] {1, features}, new long[features])).build());
+                CompletableFuture<InferResponse> unknown = stream.infer(InferRequest.builder("no-such-model")
+                        .input(Tensor.fp32("input", new long[] {1, features}, new float[features])).build());
+                assertThatThrownBy(() -> TritonClient.await(bad)).isInstanceOf(InvalidRequestException.class)
+                        .hasMessageContaining("INT64");
+                assertThatThrownBy(() -> TritonClient.await(unknown)).isInstanceOf(NotFoundException.class)
+                        .hasMessageContaining("no-such-model");
+            }
         }
     }
 
