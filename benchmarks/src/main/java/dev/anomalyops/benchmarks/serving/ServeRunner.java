@@ -50,6 +50,10 @@ public final class ServeRunner implements Bench.Runner {
     @Option(names = "--clients", defaultValue = "10", description = "Concurrent closed-loop clients.")
     int clients;
 
+    @Option(names = "--connections", defaultValue = "1",
+            description = "Client instances (each one HTTP/2 connection for gRPC), the clients spread over them.")
+    int connections;
+
     @Option(names = "--batch", defaultValue = "1", description = "Rows per request.")
     int batch;
 
@@ -57,7 +61,7 @@ public final class ServeRunner implements Bench.Runner {
     double seconds;
 
     @Option(names = "--warmup", defaultValue = "60",
-            description = "Longest warm-up in seconds (not measured): it runs in 2-second windows and ends early once"
+            description = "Longest warm-up in seconds (not measured): it runs in 1-second windows and ends early once"
                     + " three windows in a row are within 10% of their mean throughput (the JIT compilers on a small"
                     + " machine need tens of seconds to reach steady state).")
     double warmup;
@@ -68,8 +72,40 @@ public final class ServeRunner implements Bench.Runner {
     @Option(names = "--batching", defaultValue = "AUTO", description = "Server dynamic batching: AUTO, ON, OFF.")
     ScoringInferenceService.Batching batching;
 
+    @Option(names = "--sweep",
+            description = "Measure the whole table in one JVM: grpc, grpc-stream, http-binary and http x 1, 10 and 64"
+                    + " clients x 1 and 64 rows with the java engine, then grpc and grpc-stream x 10 clients with"
+                    + " xgboost4j (each --seconds long after its own warm-up). Prints a line per configuration; the"
+                    + " JSON has them under \"table\" and the unary gRPC, 10 clients, 1 row figures at the top.")
+    boolean sweep;
+
     @Override
     public ObjectNode call() throws Exception {
+        if (!sweep) {
+            return measure(engine, List.of(new Config(transport, clients, batch))).get(0);
+        }
+        List<Config> java = new ArrayList<>();
+        for (String t : List.of("grpc", "grpc-stream", "http-binary", "http")) {
+            for (int c : new int[] {1, 10, 64}) {
+                for (int b : new int[] {1, 64}) {
+                    java.add(new Config(t, c, b));
+                }
+            }
+        }
+        List<ObjectNode> rows = new ArrayList<>(measure("java", java));
+        rows.addAll(measure("xgboost4j", List.of(new Config("grpc", 10, 1), new Config("grpc-stream", 10, 1),
+                new Config("grpc", 10, 64), new Config("grpc-stream", 10, 64))));
+        ObjectNode out = Bench.figures();
+        out.setAll(rows.get(2));
+        out.putArray("table").addAll(rows);
+        return out;
+    }
+
+    private record Config(String transport, int clients, int batch) {}
+
+    /** Starts the server with one engine and measures each configuration against it, in order. */
+    private List<ObjectNode> measure(String serverEngine, List<Config> configs) throws Exception {
+        engine = serverEngine;
         Path model = BenchModels.xgboost(100, 6);
         Path work = Files.createTempDirectory("bench-serve-");
         ModelBundle bundle = ModelBundle.builder("bench-xgb", "1").model(ModelFormat.XGBOOST_JSON, model)
@@ -80,7 +116,14 @@ public final class ServeRunner implements Bench.Runner {
                     "champion", ScorerOptions.builder().engine(engine).build(), batching, Duration.ZERO, 64 << 20,
                     65_536));
             try {
-                return run(server.port());
+                List<ObjectNode> results = new ArrayList<>();
+                for (Config config : configs) {
+                    transport = config.transport();
+                    clients = config.clients();
+                    batch = config.batch();
+                    results.add(run(server.port()));
+                }
+                return results;
             } finally {
                 server.close();
             }
@@ -97,8 +140,12 @@ public final class ServeRunner implements Bench.Runner {
                     new long[] {batch, features}, Arrays.copyOfRange(pool, i * features, (i + batch) * features)))
                     .build());
         }
-        try (TritonClient client = TritonClient.builder(uri).binaryData(!transport.equals("http"))
-                .deadline(Duration.ofSeconds(30)).build()) {
+        List<TritonClient> client = new ArrayList<>();
+        for (int i = 0; i < Math.max(1, Math.min(connections, clients)); i++) {
+            client.add(TritonClient.builder(uri).binaryData(!transport.equals("http")).deadline(Duration.ofSeconds(30))
+                    .build());
+        }
+        try {
             Bench.progress("Server on port %d (engine %s); %s, %d clients, %d rows/request; warm-up up to %.0f s", port, engine,
                     transport, clients, batch, warmup);
             warmUp(client, requests);
@@ -122,6 +169,7 @@ public final class ServeRunner implements Bench.Runner {
             out.put("engine", engine);
             out.put("clients", clients);
             out.put("batch", batch);
+            out.put("connections", client.size());
             out.put("seconds", elapsed);
             out.put("cpus", Runtime.getRuntime().availableProcessors());
             out.put("p95_ms", percentile(all, 0.95));
@@ -134,17 +182,19 @@ public final class ServeRunner implements Bench.Runner {
                     total / elapsed, total * (double) batch / elapsed, percentile(all, 0.5), percentile(all, 0.99),
                     errors.get());
             return out;
+        } finally {
+            client.forEach(TritonClient::close);
         }
     }
 
     /** Warms up in windows until throughput is steady (perf_analyzer's stability rule) or the time is up. */
-    private void warmUp(TritonClient client, List<InferRequest> requests) throws InterruptedException {
+    private void warmUp(List<TritonClient> client, List<InferRequest> requests) throws InterruptedException {
         List<Double> rates = new ArrayList<>();
         long start = System.nanoTime();
         while ((System.nanoTime() - start) / 1e9 < warmup) {
             int[] counts = new int[clients];
             long t0 = System.nanoTime();
-            drive(client, requests, Math.min(2.0, Math.max(0.1, warmup)), new Recorder(new long[clients][], counts,
+            drive(client, requests, Math.min(1.0, Math.max(0.1, warmup)), new Recorder(new long[clients][], counts,
                     new AtomicLong()));
             double rate = Arrays.stream(counts).sum() / ((System.nanoTime() - t0) / 1e9);
             rates.add(rate);
@@ -162,7 +212,7 @@ public final class ServeRunner implements Bench.Runner {
     private record Recorder(long[][] latencies, int[] counts, AtomicLong errors) {}
 
     /** Each client keeps exactly one request in flight until the time is up. */
-    private void drive(TritonClient client, List<InferRequest> requests, double duration, Recorder recorder)
+    private void drive(List<TritonClient> client, List<InferRequest> requests, double duration, Recorder recorder)
             throws InterruptedException {
         long end = System.nanoTime() + (long) (duration * 1e9);
         CountDownLatch done = new CountDownLatch(clients);
@@ -172,9 +222,10 @@ public final class ServeRunner implements Bench.Runner {
             if (recorder != null) {
                 recorder.latencies[c] = new long[1 << 16];
             }
-            Function<InferRequest, CompletableFuture<InferResponse>> send = client::inferAsync;
+            TritonClient connection = client.get(c % client.size());
+            Function<InferRequest, CompletableFuture<InferResponse>> send = connection::inferAsync;
             if (transport.equals("grpc-stream")) {
-                InferStream stream = client.openStream();
+                InferStream stream = connection.openStream();
                 streams.add(stream);
                 send = stream::infer;
             }
