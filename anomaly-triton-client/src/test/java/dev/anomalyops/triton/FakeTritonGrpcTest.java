@@ -120,6 +120,25 @@ class FakeTritonGrpcTest extends V2ClientContract {
     }
 
     @Test
+    void callbacksRunOnTheChosenExecutor() {
+        java.util.concurrent.atomic.AtomicInteger handed = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.Executor counting = task -> {
+            handed.incrementAndGet();
+            task.run();
+        };
+        try (TritonClient direct = TritonClient.builder(URI.create("grpc://127.0.0.1:" + server.port()))
+                .callbackExecutor(counting).build()) {
+            assertThat(direct.infer(oneRow()).outputs()).hasSize(2);
+            int unary = handed.get();
+            assertThat(unary).as("unary call callbacks").isPositive();
+            try (dev.anomalyops.triton.client.InferStream stream = direct.openStream()) {
+                assertThat(TritonClient.await(stream.infer(oneRow())).outputs()).hasSize(2);
+            }
+            assertThat(handed.get()).as("stream callbacks").isGreaterThan(unary);
+        }
+    }
+
+    @Test
     void unavailableIsRetriedWithBackoffThenSucceeds() {
         FakeTime time = new FakeTime();
         try (TritonClient retrying = TritonClient.builder(URI.create("grpc://127.0.0.1:" + server.port()))

@@ -16,7 +16,9 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,11 +42,13 @@ final class DefaultTritonClient implements TritonClient {
      * @param sleeper for back-off
      * @param binaryData HTTP binary tensors
      * @param headers extra headers or metadata
+     * @param callbackExecutor runs transport callbacks; null: the transport's default
      */
     DefaultTritonClient(URI endpoint, boolean grpc, Duration deadline, Duration connectTimeout,
-            RetryPolicy retry, Clock clock, Sleeper sleeper, boolean binaryData, Map<String, String> headers) {
-        this.transport = grpc ? new GrpcTransport(endpoint, connectTimeout, headers)
-                : new HttpTransport(endpoint, connectTimeout, binaryData, headers);
+            RetryPolicy retry, Clock clock, Sleeper sleeper, boolean binaryData, Map<String, String> headers,
+            @Nullable Executor callbackExecutor) {
+        this.transport = grpc ? new GrpcTransport(endpoint, connectTimeout, headers, callbackExecutor)
+                : new HttpTransport(endpoint, connectTimeout, binaryData, headers, callbackExecutor);
         this.deadline = deadline;
         this.retry = retry;
         this.clock = clock;

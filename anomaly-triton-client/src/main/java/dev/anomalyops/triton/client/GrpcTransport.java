@@ -17,6 +17,7 @@ import io.grpc.ForwardingClientCall;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
@@ -27,9 +28,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * gRPC over one {@link ManagedChannel} (Netty, shaded inside grpc-java), which multiplexes every call over one
@@ -39,11 +42,15 @@ final class GrpcTransport implements WireTransport {
     private final ManagedChannel channel;
     private final GRPCInferenceServiceGrpc.GRPCInferenceServiceStub stub;
 
-    GrpcTransport(URI endpoint, Duration connectTimeout, Map<String, String> headers) {
-        this.channel = Grpc.newChannelBuilderForAddress(endpoint.getHost(), endpoint.getPort(),
+    GrpcTransport(URI endpoint, Duration connectTimeout, Map<String, String> headers,
+            @Nullable Executor callbackExecutor) {
+        ManagedChannelBuilder<?> builder = Grpc.newChannelBuilderForAddress(endpoint.getHost(), endpoint.getPort(),
                         InsecureChannelCredentials.create())
-                .maxInboundMessageSize(256 << 20)
-                .build();
+                .maxInboundMessageSize(256 << 20);
+        if (callbackExecutor != null) {
+            builder.executor(callbackExecutor);
+        }
+        this.channel = builder.build();
         GRPCInferenceServiceGrpc.GRPCInferenceServiceStub s = GRPCInferenceServiceGrpc.newStub(channel);
         if (!headers.isEmpty()) {
             Metadata metadata = new Metadata();

@@ -54,6 +54,11 @@ public final class ServeRunner implements Bench.Runner {
             description = "Client instances (each one HTTP/2 connection for gRPC), the clients spread over them.")
     int connections;
 
+    @Option(names = "--direct-callbacks",
+            description = "Complete the client's futures on its network thread (TritonClient.Builder.callbackExecutor("
+                    + "Runnable::run)) instead of handing each answer to a pool thread.")
+    boolean directCallbacks;
+
     @Option(names = "--batch", defaultValue = "1", description = "Rows per request.")
     int batch;
 
@@ -142,8 +147,12 @@ public final class ServeRunner implements Bench.Runner {
         }
         List<TritonClient> client = new ArrayList<>();
         for (int i = 0; i < Math.max(1, Math.min(connections, clients)); i++) {
-            client.add(TritonClient.builder(uri).binaryData(!transport.equals("http")).deadline(Duration.ofSeconds(30))
-                    .build());
+            TritonClient.Builder builder = TritonClient.builder(uri).binaryData(!transport.equals("http"))
+                    .deadline(Duration.ofSeconds(30));
+            if (directCallbacks) {
+                builder.callbackExecutor(Runnable::run);
+            }
+            client.add(builder.build());
         }
         try {
             Bench.progress("Server on port %d (engine %s); %s, %d clients, %d rows/request; warm-up up to %.0f s", port, engine,
@@ -170,6 +179,7 @@ public final class ServeRunner implements Bench.Runner {
             out.put("clients", clients);
             out.put("batch", batch);
             out.put("connections", client.size());
+            out.put("direct_callbacks", directCallbacks);
             out.put("seconds", elapsed);
             out.put("cpus", Runtime.getRuntime().availableProcessors());
             out.put("p95_ms", percentile(all, 0.95));
