@@ -185,37 +185,26 @@ public final class LightgbmTrainer implements Trainer {
     }
 
     /** Configures a {@link LightgbmTrainer}; {@link #build()} reports every invalid setting at once. */
-    public static final class Builder {
-        private int rounds = 100;
+    public static final class Builder extends BoostingBuilder<Builder> {
         private int numLeaves = 31;
         private int maxDepth = -1;
-        private double learningRate = 0.1;
         private int minDataInLeaf = 20;
-        private int threads = 1;
-        private long seed;
-        private ClassWeighting classWeighting = ClassWeighting.balanced();
-        private int earlyStoppingRounds;
-        private double validationFraction = 0.2;
-        private ValidationSplit validationSplit = ValidationSplit.LAST;
-        private Map<String, Integer> monotone = new LinkedHashMap<>();
         private Map<String, String> overrides = new LinkedHashMap<>();
 
-        private Builder() {}
+        private Builder() {
+            super(0.1);
+        }
+
+        @Override
+        Builder self() {
+            return this;
+        }
 
         private Builder copy() {
-            Builder b = new Builder();
-            b.rounds = rounds;
+            Builder b = copyShared(new Builder());
             b.numLeaves = numLeaves;
             b.maxDepth = maxDepth;
-            b.learningRate = learningRate;
             b.minDataInLeaf = minDataInLeaf;
-            b.threads = threads;
-            b.seed = seed;
-            b.classWeighting = classWeighting;
-            b.earlyStoppingRounds = earlyStoppingRounds;
-            b.validationFraction = validationFraction;
-            b.validationSplit = validationSplit;
-            b.monotone = new LinkedHashMap<>(monotone);
             b.overrides = new LinkedHashMap<>(overrides);
             return b;
         }
@@ -239,15 +228,6 @@ public final class LightgbmTrainer implements Trainer {
         }
 
         /**
-         * @param rounds boosting rounds, {@code num_iterations} (default 100)
-         * @return this builder
-         */
-        public Builder rounds(int rounds) {
-            this.rounds = rounds;
-            return this;
-        }
-
-        /**
          * @param leaves {@code num_leaves} (default 31)
          * @return this builder
          */
@@ -266,83 +246,11 @@ public final class LightgbmTrainer implements Trainer {
         }
 
         /**
-         * @param rate {@code learning_rate} (default 0.1)
-         * @return this builder
-         */
-        public Builder learningRate(double rate) {
-            this.learningRate = rate;
-            return this;
-        }
-
-        /**
          * @param rows {@code min_data_in_leaf} (default 20)
          * @return this builder
          */
         public Builder minDataInLeaf(int rows) {
             this.minDataInLeaf = rows;
-            return this;
-        }
-
-        /**
-         * @param threads {@code num_threads} (default 1)
-         * @return this builder
-         */
-        public Builder threads(int threads) {
-            this.threads = threads;
-            return this;
-        }
-
-        /**
-         * @param seed {@code seed} (default 0)
-         * @return this builder
-         */
-        public Builder seed(long seed) {
-            this.seed = seed;
-            return this;
-        }
-
-        /**
-         * @param weighting class-imbalance compensation (default balanced)
-         * @return this builder
-         */
-        public Builder classWeighting(ClassWeighting weighting) {
-            this.classWeighting = Objects.requireNonNull(weighting, "weighting");
-            return this;
-        }
-
-        /**
-         * @param rounds early stopping patience; 0 = off (default)
-         * @return this builder
-         */
-        public Builder earlyStoppingRounds(int rounds) {
-            this.earlyStoppingRounds = rounds;
-            return this;
-        }
-
-        /**
-         * @param fraction share of the rows held out for early stopping when no validation rows are given
-         * @return this builder
-         */
-        public Builder validationFraction(double fraction) {
-            this.validationFraction = fraction;
-            return this;
-        }
-
-        /**
-         * @param split how the held-out rows are chosen (default last rows)
-         * @return this builder
-         */
-        public Builder validationSplit(ValidationSplit split) {
-            this.validationSplit = Objects.requireNonNull(split, "split");
-            return this;
-        }
-
-        /**
-         * @param constraints per feature name: 1 increasing, -1 decreasing, 0 free
-         * @return this builder
-         */
-        public Builder monotone(Map<String, Integer> constraints) {
-            this.monotone = new LinkedHashMap<>(constraints);
             return this;
         }
 
@@ -367,28 +275,13 @@ public final class LightgbmTrainer implements Trainer {
          */
         public LightgbmTrainer build() {
             List<String> problems = new ArrayList<>();
-            if (rounds < 1) {
-                problems.add("rounds was " + rounds + " but it must be at least 1");
-            }
             if (numLeaves < 2) {
                 problems.add("numLeaves was " + numLeaves + " but it must be at least 2");
-            }
-            if (!(learningRate > 0 && learningRate <= 1)) {
-                problems.add("learningRate was " + learningRate + " but it must be in (0, 1]");
             }
             if (minDataInLeaf < 1) {
                 problems.add("minDataInLeaf was " + minDataInLeaf + " but it must be at least 1");
             }
-            if (threads < 1) {
-                problems.add("threads was " + threads + " but it must be at least 1");
-            }
-            if (earlyStoppingRounds < 0) {
-                problems.add("earlyStoppingRounds was " + earlyStoppingRounds + " but it must be >= 0");
-            }
-            if (!(validationFraction > 0 && validationFraction < 1)) {
-                problems.add("validationFraction was " + validationFraction + " but it must be in (0, 1)");
-            }
-            problems.addAll(Monotone.problems(monotone));
+            sharedProblems(problems);
             if (!problems.isEmpty()) {
                 throw new ConfigurationException(problems);
             }

@@ -211,39 +211,28 @@ public final class XgboostTrainer implements Trainer {
      * Configures an {@link XgboostTrainer}. Named setters cover the usual parameters; {@link #param} sets any
      * other XGBoost parameter or overrides a named one. {@link #build()} reports every invalid setting at once.
      */
-    public static final class Builder {
-        private int rounds = 100;
+    public static final class Builder extends BoostingBuilder<Builder> {
         private int maxDepth = 6;
-        private double learningRate = 0.3;
         private String objective = "binary:logistic";
         private String treeMethod = "hist";
         private String evalMetric = "logloss";
-        private int threads = 1;
-        private long seed;
-        private ClassWeighting classWeighting = ClassWeighting.balanced();
-        private int earlyStoppingRounds;
-        private double validationFraction = 0.2;
-        private ValidationSplit validationSplit = ValidationSplit.LAST;
-        private Map<String, Integer> monotone = new LinkedHashMap<>();
         private Map<String, Object> overrides = new LinkedHashMap<>();
 
-        private Builder() {}
+        private Builder() {
+            super(0.3);
+        }
+
+        @Override
+        Builder self() {
+            return this;
+        }
 
         private Builder copy() {
-            Builder b = new Builder();
-            b.rounds = rounds;
+            Builder b = copyShared(new Builder());
             b.maxDepth = maxDepth;
-            b.learningRate = learningRate;
             b.objective = objective;
             b.treeMethod = treeMethod;
             b.evalMetric = evalMetric;
-            b.threads = threads;
-            b.seed = seed;
-            b.classWeighting = classWeighting;
-            b.earlyStoppingRounds = earlyStoppingRounds;
-            b.validationFraction = validationFraction;
-            b.validationSplit = validationSplit;
-            b.monotone = new LinkedHashMap<>(monotone);
             b.overrides = new LinkedHashMap<>(overrides);
             return b;
         }
@@ -264,29 +253,11 @@ public final class XgboostTrainer implements Trainer {
         }
 
         /**
-         * @param rounds boosting rounds, {@code num_boost_round} (default 100)
-         * @return this builder
-         */
-        public Builder rounds(int rounds) {
-            this.rounds = rounds;
-            return this;
-        }
-
-        /**
          * @param depth {@code max_depth} (default 6)
          * @return this builder
          */
         public Builder maxDepth(int depth) {
             this.maxDepth = depth;
-            return this;
-        }
-
-        /**
-         * @param eta {@code eta}, the learning rate (default 0.3)
-         * @return this builder
-         */
-        public Builder learningRate(double eta) {
-            this.learningRate = eta;
             return this;
         }
 
@@ -318,72 +289,6 @@ public final class XgboostTrainer implements Trainer {
         }
 
         /**
-         * @param threads {@code nthread} (default 1)
-         * @return this builder
-         */
-        public Builder threads(int threads) {
-            this.threads = threads;
-            return this;
-        }
-
-        /**
-         * @param seed {@code seed} (default 0); also seeds the stratified validation split
-         * @return this builder
-         */
-        public Builder seed(long seed) {
-            this.seed = seed;
-            return this;
-        }
-
-        /**
-         * @param weighting class-imbalance compensation (default {@link ClassWeighting#balanced()})
-         * @return this builder
-         */
-        public Builder classWeighting(ClassWeighting weighting) {
-            this.classWeighting = Objects.requireNonNull(weighting, "weighting");
-            return this;
-        }
-
-        /**
-         * @param rounds stop when the validation metric has not improved for this many rounds and keep the best
-         *     round; 0 turns early stopping off (default)
-         * @return this builder
-         */
-        public Builder earlyStoppingRounds(int rounds) {
-            this.earlyStoppingRounds = rounds;
-            return this;
-        }
-
-        /**
-         * @param fraction share of the training rows held out for early stopping when no validation rows are
-         *     given (default 0.2)
-         * @return this builder
-         */
-        public Builder validationFraction(double fraction) {
-            this.validationFraction = fraction;
-            return this;
-        }
-
-        /**
-         * @param split how those rows are chosen (default {@link ValidationSplit#LAST}: rows are in time order)
-         * @return this builder
-         */
-        public Builder validationSplit(ValidationSplit split) {
-            this.validationSplit = Objects.requireNonNull(split, "split");
-            return this;
-        }
-
-        /**
-         * @param constraints per feature name: 1 = the score may only rise with the feature, -1 = only fall,
-         *     0 = free (features not named are free)
-         * @return this builder
-         */
-        public Builder monotone(Map<String, Integer> constraints) {
-            this.monotone = new LinkedHashMap<>(constraints);
-            return this;
-        }
-
-        /**
          * @param name any XGBoost parameter, e.g. {@code min_child_weight}, {@code grow_policy}, {@code booster}
          * @param value its value; overrides the named setters
          * @return this builder
@@ -399,25 +304,10 @@ public final class XgboostTrainer implements Trainer {
          */
         public XgboostTrainer build() {
             List<String> problems = new ArrayList<>();
-            if (rounds < 1) {
-                problems.add("rounds was " + rounds + " but it must be at least 1");
-            }
             if (maxDepth < 0) {
                 problems.add("maxDepth was " + maxDepth + " but it must be >= 0 (0 = no limit with lossguide)");
             }
-            if (!(learningRate > 0 && learningRate <= 1)) {
-                problems.add("learningRate was " + learningRate + " but it must be in (0, 1]");
-            }
-            if (threads < 1) {
-                problems.add("threads was " + threads + " but it must be at least 1");
-            }
-            if (earlyStoppingRounds < 0) {
-                problems.add("earlyStoppingRounds was " + earlyStoppingRounds + " but it must be >= 0");
-            }
-            if (!(validationFraction > 0 && validationFraction < 1)) {
-                problems.add("validationFraction was " + validationFraction + " but it must be in (0, 1)");
-            }
-            problems.addAll(Monotone.problems(monotone));
+            sharedProblems(problems);
             if (!problems.isEmpty()) {
                 throw new ConfigurationException(problems);
             }
