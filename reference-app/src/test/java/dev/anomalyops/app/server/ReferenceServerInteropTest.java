@@ -96,6 +96,20 @@ class ReferenceServerInteropTest {
         TritonClient create(int port) {
             return TritonClient.builder(URI.create("http://127.0.0.1:" + port)).build();
         }
+
+        /** Nothing listens: the client's request threads map the refused connection to a retriable failure. */
+        @Test
+        void aServerThatIsDownIsUnavailable() throws Exception {
+            int port;
+            try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+                port = socket.getLocalPort();
+            }
+            try (TritonClient down = TritonClient.builder(URI.create("http://127.0.0.1:" + port))
+                    .deadline(java.time.Duration.ofSeconds(2)).build()) {
+                assertThatThrownBy(down::serverLive).isInstanceOf(dev.anomalyops.core.RetriableException.class)
+                        .hasMessageContaining("127.0.0.1:" + port);
+            }
+        }
     }
 
     @Nested
