@@ -158,6 +158,7 @@ public final class ServeRunner implements Bench.Runner {
             Bench.progress("Server on port %d (engine %s); %s, %d clients, %d rows/request; warm-up up to %.0f s", port, engine,
                     transport, clients, batch, warmup);
             warmUp(client, requests);
+            jvmWarm = true;
             Bench.progress("Measuring %.0f s ...", seconds);
             long[][] latencies = new long[clients][];
             int[] counts = new int[clients];
@@ -197,6 +198,9 @@ public final class ServeRunner implements Bench.Runner {
         }
     }
 
+    /** Whether this JVM already ran a warmed-up configuration. */
+    private static boolean jvmWarm;
+
     /** Warms up in windows until throughput is steady (perf_analyzer's stability rule) or the time is up. */
     private void warmUp(List<TritonClient> client, List<InferRequest> requests) throws InterruptedException {
         List<Double> rates = new ArrayList<>();
@@ -210,7 +214,9 @@ public final class ServeRunner implements Bench.Runner {
             rates.add(rate);
             Bench.progress("warm-up: %,.0f requests/s", rate);
             int n = rates.size();
-            if (n >= 3) {
+            // The first configuration in a JVM also waits for the JIT compilers' first wave (a plateau while
+            // they are still busy looks steady): at least 20 windows.
+            if (n >= (jvmWarm ? 3 : 20)) {
                 double mean = (rates.get(n - 1) + rates.get(n - 2) + rates.get(n - 3)) / 3;
                 if (rates.subList(n - 3, n).stream().allMatch(r -> Math.abs(r - mean) <= 0.1 * mean)) {
                     break;
