@@ -17,6 +17,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,11 +41,13 @@ final class DefaultTritonClient implements TritonClient {
      * @param sleeper for back-off
      * @param binaryData HTTP binary tensors
      * @param headers extra headers or metadata
+     * @param tls TLS settings; null for plaintext
      */
     DefaultTritonClient(URI endpoint, boolean grpc, Duration deadline, Duration connectTimeout,
-            RetryPolicy retry, Clock clock, Sleeper sleeper, boolean binaryData, Map<String, String> headers) {
-        this.transport = grpc ? new GrpcTransport(endpoint, connectTimeout, headers)
-                : new HttpTransport(endpoint, connectTimeout, binaryData, headers);
+            RetryPolicy retry, Clock clock, Sleeper sleeper, boolean binaryData, Map<String, String> headers,
+            @Nullable ClientTls tls) {
+        this.transport = grpc ? new GrpcTransport(endpoint, connectTimeout, headers, tls)
+                : new HttpTransport(endpoint, connectTimeout, binaryData, headers, tls);
         this.deadline = deadline;
         this.retry = retry;
         this.clock = clock;

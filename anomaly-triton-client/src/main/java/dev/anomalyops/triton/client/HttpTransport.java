@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * REST over the JDK's {@link HttpClient}, forced to HTTP/1.1: an HTTP/2 upgrade on cleartext is ignored by some
@@ -36,8 +37,14 @@ final class HttpTransport implements WireTransport {
     private final boolean binary;
     private final Map<String, String> headers;
 
-    HttpTransport(URI endpoint, Duration connectTimeout, boolean binary, Map<String, String> headers) {
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout).build();
+    HttpTransport(URI endpoint, Duration connectTimeout, boolean binary, Map<String, String> headers,
+            @Nullable ClientTls tls) {
+        HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(connectTimeout);
+        if (tls != null) {
+            builder.sslContext(tls.context());
+        }
+        this.http = builder.build();
         String text = endpoint.toString();
         this.base = text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
         this.binary = binary;
