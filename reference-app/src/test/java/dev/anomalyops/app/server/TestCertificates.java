@@ -10,7 +10,10 @@ import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.security.cert.CertificateFactory;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Certificates made at test time with the JDK's own {@code keytool} (no library, nothing checked in): a test CA, a
@@ -65,22 +68,27 @@ final class TestCertificates {
                 "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2"));
         pairs.add(start("-genkeypair", "-alias", "rogue", "-keystore", "rogue.p12", "-dname", "CN=inference-client",
                 "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2"));
-        for (Process p : pairs) {
-            await(p);
-        }
-        await(start("-exportcert", "-rfc", "-alias", "ca", "-keystore", "ca.p12", "-file", "ca.pem"));
-        await(start("-exportcert", "-rfc", "-alias", "rogue", "-keystore", "rogue.p12", "-file", "rogue.pem"));
-        sign("server", "SAN=dns:localhost,ip:127.0.0.1", "EKU=serverAuth");
-        sign("client", "SAN=dns:inference-client", "EKU=clientAuth");
+        awaitAll(pairs);
+        awaitAll(List.of(start("-exportcert", "-rfc", "-alias", "ca", "-keystore", "ca.p12", "-file", "ca.pem"),
+                start("-exportcert", "-rfc", "-alias", "rogue", "-keystore", "rogue.p12", "-file", "rogue.pem"),
+                start("-certreq", "-alias", "server", "-keystore", "server.p12", "-file", "server.csr"),
+                start("-certreq", "-alias", "client", "-keystore", "client.p12", "-file", "client.csr")));
+        awaitAll(List.of(sign("server", "SAN=dns:localhost,ip:127.0.0.1", "EKU=serverAuth"),
+                sign("client", "SAN=dns:inference-client", "EKU=clientAuth")));
         for (String name : List.of("server", "client", "rogue")) {
             writeKey(name);
         }
     }
 
-    private void sign(String name, String san, String eku) throws Exception {
-        await(start("-certreq", "-alias", name, "-keystore", name + ".p12", "-file", name + ".csr"));
-        await(start("-gencert", "-alias", "ca", "-keystore", "ca.p12", "-infile", name + ".csr", "-outfile",
-                name + ".pem", "-rfc", "-ext", san, "-ext", eku, "-validity", "2"));
+    private Process sign(String name, String san, String eku) throws Exception {
+        return start("-gencert", "-alias", "ca", "-keystore", "ca.p12", "-infile", name + ".csr", "-outfile",
+                name + ".pem", "-rfc", "-ext", san, "-ext", eku, "-validity", "2");
+    }
+
+    private static void awaitAll(List<Process> processes) throws Exception {
+        for (Process p : processes) {
+            await(p);
+        }
     }
 
     /** PKCS#8 PEM of the key in {@code name.p12}: what KeyStore hands out is already PKCS#8. */
@@ -96,6 +104,20 @@ final class TestCertificates {
         Files.writeString(dir.resolve(name + ".key"), pem, StandardCharsets.US_ASCII);
     }
 
+    /** @return a TLS context for the JDK's HTTP client that trusts the test CA */
+    SSLContext trustingCa() throws Exception {
+        KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+        trust.load(null, null);
+        try (InputStream in = Files.newInputStream(caCert)) {
+            trust.setCertificateEntry("ca", CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(trust);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, factory.getTrustManagers(), null);
+        return context;
+    }
+
     /** @return the base64 body of the server's private key: a secret that must never be logged */
     String serverKeyBody() throws IOException {
         return Files.readString(serverKey).replace("-----BEGIN PRIVATE KEY-----", "")
@@ -105,6 +127,8 @@ final class TestCertificates {
     private Process start(String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+        // keytool is a short-lived JVM: the C1 compiler and serial GC start it fastest.
+        command.addAll(List.of("-J-XX:TieredStopAtLevel=1", "-J-XX:+UseSerialGC"));
         command.addAll(List.of(args));
         command.addAll(List.of("-storetype", "PKCS12", "-storepass", PASSWORD, "-keypass", PASSWORD, "-noprompt"));
         return new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
