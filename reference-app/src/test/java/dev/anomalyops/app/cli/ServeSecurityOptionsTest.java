@@ -20,7 +20,7 @@ class ServeSecurityOptionsTest {
 
     private ServeCommand parse(String... args) {
         ServeCommand command = new ServeCommand();
-        new CommandLine(command).parseArgs(args);
+        new CommandLine(command).setCaseInsensitiveEnumValuesAllowed(true).parseArgs(args);
         return command;
     }
 
