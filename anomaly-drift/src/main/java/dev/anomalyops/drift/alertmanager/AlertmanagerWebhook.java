@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.jspecify.annotations.Nullable;
@@ -46,10 +47,13 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Authentication: every configured method must pass. A bearer token (Alertmanager's
- * {@code http_config.authorization}) is compared in constant time. An HMAC-SHA256 signature, for callers behind a
- * relay that signs, covers {@code timestamp + "." + body} and arrives as {@code X-AnomalyOps-Signature:
- * sha256=<hex>} with {@code X-AnomalyOps-Timestamp: <unix seconds>}; timestamps outside the tolerance are refused,
- * which bounds replays.
+ * {@code http_config.authorization}) is compared in constant time, or checked by a caller-supplied {@link
+ * Builder#bearerCheck(Predicate)} (several tokens from a reloading file). An HMAC-SHA256 signature, for callers behind
+ * a relay that signs, arrives in one of two forms: {@code X-AnomalyOps-Signature: sha256=<hex>} over {@code timestamp
+ * + "." + body} with {@code X-AnomalyOps-Timestamp: <unix seconds>} (timestamps outside the tolerance are refused,
+ * which bounds replays), or GitHub's {@code X-Hub-Signature-256: sha256=<hex>} over the body alone. The GitHub form
+ * cannot expire, so {@link Builder#requireTimestamp(boolean)} refuses it; a replayed notification whose alerts were
+ * already handled decides nothing either way (see below).
  *
  * <p>Alerts become decisions when they are firing and carry a valid {@code model} label and an {@code action} label
  * (comma-separated {@link TriggerAction} labels); everything else is listed in the response's {@code ignored}. The
@@ -62,10 +66,14 @@ public final class AlertmanagerWebhook {
     public static final String SIGNATURE_HEADER = "X-AnomalyOps-Signature";
     /** The timestamp header signed with the body. */
     public static final String TIMESTAMP_HEADER = "X-AnomalyOps-Timestamp";
+    /** GitHub's signature header: {@code sha256=<hex HMAC-SHA256 of the body>}. */
+    public static final String GITHUB_SIGNATURE_HEADER = "X-Hub-Signature-256";
     private static final Logger LOG = LoggerFactory.getLogger(AlertmanagerWebhook.class);
 
     private final byte @Nullable [] bearerToken;
+    private final @Nullable Predicate<String> bearerCheck;
     private final byte @Nullable [] hmacSecret;
+    private final boolean requireTimestamp;
     private final Duration tolerance;
     private final TriggerSink sink;
     private final Clock clock;
@@ -74,7 +82,9 @@ public final class AlertmanagerWebhook {
 
     private AlertmanagerWebhook(Builder builder) {
         this.bearerToken = builder.bearerToken == null ? null : builder.bearerToken.getBytes(StandardCharsets.UTF_8);
+        this.bearerCheck = builder.bearerCheck;
         this.hmacSecret = builder.hmacSecret == null ? null : builder.hmacSecret.clone();
+        this.requireTimestamp = builder.requireTimestamp;
         this.tolerance = builder.tolerance;
         this.sink = builder.sink;
         this.clock = builder.clock;
@@ -237,11 +247,32 @@ public final class AlertmanagerWebhook {
                 return "wrong bearer token";
             }
         }
+        if (bearerCheck != null) {
+            String authorization = header(headers, "Authorization");
+            if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+                return "missing bearer token";
+            }
+            if (!bearerCheck.test(authorization.substring(7).trim())) {
+                return "wrong bearer token";
+            }
+        }
         if (hmacSecret != null) {
             String signature = header(headers, SIGNATURE_HEADER);
             String timestamp = header(headers, TIMESTAMP_HEADER);
+            String github = header(headers, GITHUB_SIGNATURE_HEADER);
+            if (signature == null && timestamp == null && github != null) {
+                if (requireTimestamp) {
+                    return GITHUB_SIGNATURE_HEADER + " carries no timestamp and this webhook requires "
+                            + SIGNATURE_HEADER + " with " + TIMESTAMP_HEADER;
+                }
+                String expected = "sha256=" + sign(hmacSecret, body);
+                return MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
+                        github.trim().toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII))
+                        ? null : "wrong signature";
+            }
             if (signature == null || timestamp == null) {
-                return "missing " + SIGNATURE_HEADER + " or " + TIMESTAMP_HEADER + " header";
+                return "missing " + SIGNATURE_HEADER + " and " + TIMESTAMP_HEADER + " headers"
+                        + (requireTimestamp ? "" : " (or " + GITHUB_SIGNATURE_HEADER + ")");
             }
             long seconds;
             try {
@@ -277,6 +308,23 @@ public final class AlertmanagerWebhook {
             mac.init(new SecretKeySpec(secret, "HmacSHA256"));
             mac.update(timestamp.getBytes(StandardCharsets.US_ASCII));
             mac.update((byte) '.');
+            return HexFormat.of().formatHex(mac.doFinal(body));
+        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+            throw new IllegalStateException("HmacSHA256 is unavailable in this JVM", e);
+        }
+    }
+
+    /**
+     * Computes GitHub's signature, sent in {@value #GITHUB_SIGNATURE_HEADER} (after {@code sha256=}).
+     *
+     * @param secret the shared secret
+     * @param body the exact body bytes
+     * @return lower-case hex HMAC-SHA256 of the body
+     */
+    public static String sign(byte[] secret, byte[] body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
             return HexFormat.of().formatHex(mac.doFinal(body));
         } catch (NoSuchAlgorithmException | InvalidKeyException e) {
             throw new IllegalStateException("HmacSHA256 is unavailable in this JVM", e);
@@ -328,7 +376,9 @@ public final class AlertmanagerWebhook {
     public static final class Builder {
         private final TriggerSink sink;
         private @Nullable String bearerToken;
+        private @Nullable Predicate<String> bearerCheck;
         private byte @Nullable [] hmacSecret;
+        private boolean requireTimestamp;
         private Duration tolerance = Duration.ofMinutes(5);
         private Clock clock = Clock.systemUTC();
         private int maxBodyBytes = 1 << 20;
@@ -344,6 +394,26 @@ public final class AlertmanagerWebhook {
          */
         public Builder bearerToken(String token) {
             this.bearerToken = Objects.requireNonNull(token, "token");
+            return this;
+        }
+
+        /**
+         * @param check decides whether a presented bearer token is valid (it must compare in constant time), e.g. a
+         *     set of tokens reloaded from a file; used instead of or besides {@link #bearerToken(String)}
+         * @return this builder
+         */
+        public Builder bearerCheck(Predicate<String> check) {
+            this.bearerCheck = Objects.requireNonNull(check, "check");
+            return this;
+        }
+
+        /**
+         * @param required true refuses GitHub-style signatures without a timestamp, so that no captured request can be
+         *     replayed after the tolerance (default false)
+         * @return this builder
+         */
+        public Builder requireTimestamp(boolean required) {
+            this.requireTimestamp = required;
             return this;
         }
 
@@ -398,7 +468,7 @@ public final class AlertmanagerWebhook {
          */
         public AlertmanagerWebhook build() {
             List<String> problems = new ArrayList<>();
-            if (bearerToken == null && hmacSecret == null) {
+            if (bearerToken == null && bearerCheck == null && hmacSecret == null) {
                 problems.add("configure a bearerToken, an hmacSecret or both: the webhook must authenticate its caller");
             }
             if (bearerToken != null && bearerToken.length() < 16) {

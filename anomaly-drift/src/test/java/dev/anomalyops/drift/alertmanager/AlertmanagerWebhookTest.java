@@ -123,6 +123,60 @@ class AlertmanagerWebhookTest {
     }
 
     @Test
+    void githubStyleSignaturesCoverTheBodyAndCanBeRefusedForLackingATimestamp() {
+        AlertmanagerWebhook webhook = AlertmanagerWebhook.builder(received::add).hmacSecret(SECRET).clock(CLOCK).build();
+        byte[] body = payload("firing");
+        String good = "sha256=" + AlertmanagerWebhook.sign(SECRET, body);
+        // Cross-check with an independent HMAC computation, as GitHub documents it: hex of HMAC-SHA256(secret, body).
+        assertThat(good).isEqualTo("sha256=" + hmacHex(SECRET, body));
+        byte[] tampered = new String(body, StandardCharsets.UTF_8).replace("cpu-anomaly", "mem-anomaly")
+                .getBytes(StandardCharsets.UTF_8);
+        assertThat(webhook.handle("POST", headers(AlertmanagerWebhook.GITHUB_SIGNATURE_HEADER, good), tampered)
+                .bodyText()).contains("wrong signature");
+        assertThat(webhook.handle("POST", headers(AlertmanagerWebhook.GITHUB_SIGNATURE_HEADER, "sha256=00"), body)
+                .status()).isEqualTo(401);
+        assertThat(webhook.handle("POST", headers(), body).bodyText()).contains("missing");
+        assertThat(received).isEmpty();
+        assertThat(webhook.handle("POST", headers(AlertmanagerWebhook.GITHUB_SIGNATURE_HEADER, good), body).status())
+                .isEqualTo(200);
+        assertThat(received).hasSize(1);
+        // A replay of the same delivery is authentic but decides nothing new.
+        assertThat(webhook.handle("POST", headers(AlertmanagerWebhook.GITHUB_SIGNATURE_HEADER, good), body)
+                .duplicates()).isEqualTo(1);
+        assertThat(received).hasSize(1);
+
+        AlertmanagerWebhook strict = AlertmanagerWebhook.builder(received::add).hmacSecret(SECRET).requireTimestamp(true)
+                .clock(CLOCK).build();
+        assertThat(strict.handle("POST", headers(AlertmanagerWebhook.GITHUB_SIGNATURE_HEADER, good), body).bodyText())
+                .contains("requires " + AlertmanagerWebhook.SIGNATURE_HEADER);
+    }
+
+    @Test
+    void aBearerCheckAcceptsWhatItApproves() {
+        AlertmanagerWebhook webhook = AlertmanagerWebhook.builder(received::add)
+                .bearerCheck(t -> t.equals(TOKEN) || t.equals(TOKEN + "-2")).clock(CLOCK).build();
+        assertThat(webhook.handle("POST", headers("Authorization", "Bearer " + TOKEN + "-2"), payload("firing")).status())
+                .isEqualTo(200);
+        assertThat(webhook.handle("POST", headers("Authorization", "Bearer nope"), payload("firing")).status())
+                .isEqualTo(401);
+        assertThat(webhook.handle("POST", headers(), payload("firing")).bodyText()).contains("missing bearer token");
+    }
+
+    private static String hmacHex(byte[] secret, byte[] body) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(secret, "HmacSHA256"));
+            StringBuilder hex = new StringBuilder();
+            for (byte b : mac.doFinal(body)) {
+                hex.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
+            }
+            return hex.toString();
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     void bothMethodsConfiguredMeansBothAreRequired() {
         AlertmanagerWebhook webhook = AlertmanagerWebhook.builder(received::add).bearerToken(TOKEN).hmacSecret(SECRET)
                 .clock(CLOCK).build();

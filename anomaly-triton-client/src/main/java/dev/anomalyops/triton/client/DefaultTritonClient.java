@@ -42,13 +42,14 @@ final class DefaultTritonClient implements TritonClient {
      * @param sleeper for back-off
      * @param binaryData HTTP binary tensors
      * @param headers extra headers or metadata
-     * @param callbackExecutor runs transport callbacks; null: the transport's default
+     * @param tls TLS settings; null for plaintext
+     * @param callbackExecutor completes the futures; null: the transport's default
      */
     DefaultTritonClient(URI endpoint, boolean grpc, Duration deadline, Duration connectTimeout,
             RetryPolicy retry, Clock clock, Sleeper sleeper, boolean binaryData, Map<String, String> headers,
-            @Nullable Executor callbackExecutor) {
-        this.transport = grpc ? new GrpcTransport(endpoint, connectTimeout, headers, callbackExecutor)
-                : new HttpTransport(endpoint, connectTimeout, binaryData, headers, callbackExecutor);
+            @Nullable ClientTls tls, @Nullable Executor callbackExecutor) {
+        this.transport = grpc ? new GrpcTransport(endpoint, connectTimeout, headers, tls, callbackExecutor)
+                : new HttpTransport(endpoint, connectTimeout, binaryData, headers, tls, callbackExecutor);
         this.deadline = deadline;
         this.retry = retry;
         this.clock = clock;

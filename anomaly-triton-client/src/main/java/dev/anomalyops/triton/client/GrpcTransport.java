@@ -11,6 +11,7 @@ import dev.anomalyops.triton.internal.grpc.GRPCInferenceServiceGrpc;
 import dev.anomalyops.triton.internal.grpc.GrpcService;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
+import io.grpc.ChannelCredentials;
 import io.grpc.ClientCall;
 import io.grpc.ClientInterceptor;
 import io.grpc.ForwardingClientCall;
@@ -22,6 +23,7 @@ import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.TlsChannelCredentials;
 import io.grpc.stub.StreamObserver;
 import java.net.URI;
 import java.time.Duration;
@@ -32,6 +34,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
+import javax.net.ssl.KeyManager;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -42,10 +45,19 @@ final class GrpcTransport implements WireTransport {
     private final ManagedChannel channel;
     private final GRPCInferenceServiceGrpc.GRPCInferenceServiceStub stub;
 
-    GrpcTransport(URI endpoint, Duration connectTimeout, Map<String, String> headers,
+    GrpcTransport(URI endpoint, Duration connectTimeout, Map<String, String> headers, @Nullable ClientTls tls,
             @Nullable Executor callbackExecutor) {
+        ChannelCredentials credentials = InsecureChannelCredentials.create();
+        if (tls != null) {
+            TlsChannelCredentials.Builder builder = TlsChannelCredentials.newBuilder().trustManager(tls.trustManagers());
+            KeyManager[] keys = tls.keyManagers();
+            if (keys.length > 0) {
+                builder.keyManager(keys);
+            }
+            credentials = builder.build();
+        }
         ManagedChannelBuilder<?> builder = Grpc.newChannelBuilderForAddress(endpoint.getHost(), endpoint.getPort(),
-                        InsecureChannelCredentials.create())
+                        credentials)
                 .maxInboundMessageSize(256 << 20);
         if (callbackExecutor != null) {
             builder.executor(callbackExecutor);

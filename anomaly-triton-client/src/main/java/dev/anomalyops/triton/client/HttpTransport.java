@@ -46,9 +46,12 @@ final class HttpTransport implements WireTransport {
     private static final AtomicInteger THREADS = new AtomicInteger();
 
     HttpTransport(URI endpoint, Duration connectTimeout, boolean binary, Map<String, String> headers,
-            @Nullable Executor callbackExecutor) {
+            @Nullable ClientTls tls, @Nullable Executor callbackExecutor) {
         HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(connectTimeout);
+        if (tls != null) {
+            builder.sslContext(tls.context());
+        }
         this.http = builder.build();
         this.callbackExecutor = callbackExecutor;
         this.requests = Executors.newCachedThreadPool(task -> {

@@ -12,6 +12,7 @@ import dev.anomalyops.core.AnomalyOpsException;
 import dev.anomalyops.core.ConfigurationException;
 import dev.anomalyops.core.RetriableException;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,6 +25,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A client of one Open Inference Protocol (v2) server: NVIDIA Triton, KServe, or the AnomalyOps reference
@@ -31,7 +33,10 @@ import java.util.concurrent.ExecutionException;
  *
  * <p>The transport follows the URI's scheme: {@code grpc://host:port} (gRPC, plaintext, HTTP/2) or
  * {@code http://host:port} (HTTP/1.1 JSON; FP32 and other fixed-size inputs travel with Triton's binary tensor
- * extension unless {@link Builder#binaryData(boolean)} turns it off). Every call has a deadline; calls that fail
+ * extension unless {@link Builder#binaryData(boolean)} turns it off); {@code grpcs://} and {@code https://} are the
+ * same over TLS, with {@link Builder#trustCertificates(Path)} for a private CA and {@link
+ * Builder#clientCertificate(Path, Path)} for mutual TLS. {@link Builder#bearerToken(String)} authenticates to a server
+ * that requires an inference token. Every call has a deadline; calls that fail
  * with {@link ServiceUnavailableException} are retried with back-off by the {@link RetryPolicy} within it, others
  * fail at once. Failures are our exceptions, carrying the server's own message: {@link
  * dev.anomalyops.core.NotFoundException} (404, NOT_FOUND), {@link InvalidRequestException} (400,
@@ -195,7 +200,8 @@ public interface TritonClient extends AutoCloseable {
     }
 
     /**
-     * @param endpoint {@code grpc://host:port} or {@code http://host:port} (a path prefix is allowed for HTTP)
+     * @param endpoint {@code grpc://host:port}, {@code http://host:port} (a path prefix is allowed for HTTP), or the
+     *     same over TLS: {@code grpcs://}, {@code https://}
      * @return a builder
      */
     static Builder builder(URI endpoint) {
@@ -220,7 +226,10 @@ public interface TritonClient extends AutoCloseable {
         private Sleeper sleeper = Sleeper.system();
         private boolean binaryData = true;
         private final Map<String, String> headers = new LinkedHashMap<>();
-        private java.util.concurrent.@org.jspecify.annotations.Nullable Executor callbackExecutor;
+        private @Nullable Path trustCertificates;
+        private @Nullable Path clientCertificateChain;
+        private @Nullable Path clientPrivateKey;
+        private java.util.concurrent.@Nullable Executor callbackExecutor;
 
         private Builder(URI endpoint) {
             this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
@@ -304,6 +313,40 @@ public interface TritonClient extends AutoCloseable {
         }
 
         /**
+         * Sends {@code Authorization: Bearer <token>} (HTTP) or the {@code authorization} metadata key (gRPC) with
+         * every call: what a server with an inference token asks for.
+         *
+         * @param token the bearer token
+         * @return this builder
+         */
+        public Builder bearerToken(String token) {
+            return header("authorization", "Bearer " + Objects.requireNonNull(token, "token"));
+        }
+
+        /**
+         * @param pem PEM certificates to trust for an {@code https://} or {@code grpcs://} endpoint (a private CA or
+         *     the server's own certificate) instead of the JVM's default trust store
+         * @return this builder
+         */
+        public Builder trustCertificates(Path pem) {
+            this.trustCertificates = Objects.requireNonNull(pem, "pem");
+            return this;
+        }
+
+        /**
+         * A client certificate for servers that require one (mutual TLS).
+         *
+         * @param certificateChain PEM certificate chain, leaf first
+         * @param privateKey its unencrypted PKCS#8 PEM key ({@code BEGIN PRIVATE KEY})
+         * @return this builder
+         */
+        public Builder clientCertificate(Path certificateChain, Path privateKey) {
+            this.clientCertificateChain = Objects.requireNonNull(certificateChain, "certificateChain");
+            this.clientPrivateKey = Objects.requireNonNull(privateKey, "privateKey");
+            return this;
+        }
+
+        /**
          * @return the client
          * @throws ConfigurationException listing every invalid setting
          */
@@ -311,11 +354,16 @@ public interface TritonClient extends AutoCloseable {
             List<String> problems = new ArrayList<>();
             String scheme = endpoint.getScheme() == null ? "" : endpoint.getScheme().toLowerCase(Locale.ROOT);
             Transport transport = null;
+            boolean tls = scheme.equals("https") || scheme.equals("grpcs");
             switch (scheme) {
-                case "grpc" -> transport = Transport.GRPC;
-                case "http" -> transport = Transport.HTTP;
-                default -> problems.add("endpoint was \"" + endpoint + "\" but it must start with grpc:// or http://"
-                        + " (TLS arrives with the security work)");
+                case "grpc", "grpcs" -> transport = Transport.GRPC;
+                case "http", "https" -> transport = Transport.HTTP;
+                default -> problems.add("endpoint was \"" + endpoint + "\" but it must start with grpc://, grpcs://,"
+                        + " http:// or https://");
+            }
+            if (!tls && (trustCertificates != null || clientCertificateChain != null)) {
+                problems.add("endpoint was \"" + endpoint + "\" but trusted or client certificates need https:// or"
+                        + " grpcs://");
             }
             if (endpoint.getHost() == null) {
                 problems.add("endpoint \"" + endpoint + "\" names no host");
@@ -335,8 +383,10 @@ public interface TritonClient extends AutoCloseable {
             if (!problems.isEmpty()) {
                 throw new ConfigurationException(problems);
             }
+            ClientTls tlsSettings = tls ? new ClientTls(trustCertificates, clientCertificateChain, clientPrivateKey)
+                    : null;
             return new DefaultTritonClient(endpoint, transport == Transport.GRPC, deadline, connectTimeout, retry,
-                    clock, sleeper, binaryData, headers, callbackExecutor);
+                    clock, sleeper, binaryData, headers, tlsSettings, callbackExecutor);
         }
     }
 }

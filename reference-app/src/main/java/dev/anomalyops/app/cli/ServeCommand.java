@@ -2,6 +2,7 @@ package dev.anomalyops.app.cli;
 
 import dev.anomalyops.app.server.InferenceServer;
 import dev.anomalyops.app.server.ReferenceServer;
+import dev.anomalyops.app.server.ServerSecurity;
 import dev.anomalyops.core.ConfigurationException;
 import dev.anomalyops.core.registry.ModelRegistry;
 import dev.anomalyops.core.scoring.ScorerOptions;
@@ -25,7 +26,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code anomalyops serve}: the reference Open Inference Protocol (v2) server. REST and gRPC on one port, models
  * from the registry, Prometheus metrics at {@code /metrics}, feedback at {@code /feedback}, canary and A/B control and
- * the Alertmanager webhook under {@code /admin} (bearer token from {@code $ANOMALYOPS_ADMIN_TOKEN}). Runs until
+ * the Alertmanager webhook under {@code /admin} (bearer tokens from {@code --admin-token-file} or
+ * {@code $ANOMALYOPS_ADMIN_TOKEN}; see docs/security.md for tokens, the webhook's HMAC and TLS). Runs until
  * SIGTERM or Ctrl-C, then reports not-ready and finishes in-flight requests before stopping.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
@@ -82,6 +84,44 @@ final class ServeCommand implements Callable<Integer> {
                     + " the admin API is off when it is unset (default: ${DEFAULT-VALUE}).")
     String adminTokenEnv;
 
+    @Option(names = "--admin-token-file", paramLabel = "FILE",
+            description = "Admin bearer tokens, one per line (16+ characters each), re-read when the file changes; turns"
+                    + " on /admin, the v2 repository API (model load/unload) and the Alertmanager webhook.")
+    Path adminTokenFile;
+
+    @Option(names = "--inference-token-file", paramLabel = "FILE",
+            description = "Inference bearer tokens, one per line: every inference call (HTTP \"Authorization: Bearer\","
+                    + " gRPC metadata \"authorization\") must carry one (or an admin token). Health and /metrics stay open.")
+    Path inferenceTokenFile;
+
+    @Option(names = "--webhook-secret-file", paramLabel = "FILE",
+            description = "HMAC-SHA256 secret of the Alertmanager webhook: requests must be signed (X-Hub-Signature-256"
+                    + " or X-AnomalyOps-Signature + X-AnomalyOps-Timestamp) instead of carrying an admin token.")
+    Path webhookSecretFile;
+
+    @Option(names = "--webhook-require-timestamp",
+            description = "Accept only timestamped webhook signatures (refuses X-Hub-Signature-256, which can be replayed).")
+    boolean webhookRequireTimestamp;
+
+    @Option(names = "--admin-rate", paramLabel = "PER_SECOND", defaultValue = "5",
+            description = "Admin and webhook requests per second per client IP; more get 429 (default: ${DEFAULT-VALUE}).")
+    double adminRate;
+
+    @Option(names = "--admin-burst", defaultValue = "20",
+            description = "Admin requests a client may send at once (default: ${DEFAULT-VALUE}).")
+    int adminBurst;
+
+    @Option(names = "--tls-cert", paramLabel = "PEM", description = "Serve HTTPS and gRPC over TLS with this certificate"
+            + " chain (leaf first); plaintext is then refused. Needs --tls-key.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "PEM", description = "The unencrypted PKCS#8 private key of --tls-cert.")
+    Path tlsKey;
+
+    @Option(names = "--tls-client-ca", paramLabel = "PEM",
+            description = "Mutual TLS: require client certificates signed by these CA certificates.")
+    Path tlsClientCa;
+
     @Option(names = "--ab", paramLabel = "MODEL=ALIAS:WEIGHT,ALIAS:WEIGHT",
             description = "Start an A/B test between two registry aliases, e.g. cpu=champion:70,challenger:30; repeatable.")
     List<String> abTests = new ArrayList<>();
@@ -135,9 +175,10 @@ final class ServeCommand implements Callable<Integer> {
         Explanations explanations = explain ? Explanations.open(incidentFiles, incidentStore, llmUrl, llmModel, output)
                 : null;
         ModelRegistry models = registry.open();
+        ServerSecurity security = security();
         InferenceServer server = ReferenceServer.start(models, new ReferenceServer.Settings(port, this.models, alias,
                 options, batching, Duration.ofNanos(batchDelayMicros * 1000), maxBodyBytes, maxRows, operations),
-                explanations != null ? explanations.handler() : null);
+                explanations != null ? explanations.handler() : null, security);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
@@ -149,11 +190,18 @@ final class ServeCommand implements Callable<Integer> {
         }, "serve-shutdown"));
         var document = output.object();
         document.put("port", server.port());
+        document.put("tls", security.tls() == null ? "off" : security.tls().mutual() ? "mutual" : "on");
         document.put("models", server.service().repositoryIndex(true).size());
         output.print(document, "Serving " + server.service().repositoryIndex(true).size() + " model(s) on port "
                 + server.port() + " (HTTP and gRPC); Ctrl-C to stop");
         stopped.await();
         return 0;
+    }
+
+    ServerSecurity security() {
+        return ServerSecurity.builder().adminTokenFile(adminTokenFile).inferenceTokenFile(inferenceTokenFile)
+                .webhookSecretFile(webhookSecretFile).webhookRequireTimestamp(webhookRequireTimestamp)
+                .adminRateLimit(adminRate, adminBurst).tls(tlsCert, tlsKey).clientCa(tlsClientCa).build();
     }
 
     private Map<String, Map<String, Double>> abTests() {

@@ -21,8 +21,6 @@ import dev.anomalyops.triton.InvalidRequestException;
 import dev.anomalyops.triton.server.ErrorStatus;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,8 +45,8 @@ import org.slf4j.LoggerFactory;
  *       {@code pause_canary} abort the model's canary, the others are logged and counted.
  * </ul>
  *
- * <p>The admin paths need {@code Authorization: Bearer <admin token>} and are disabled (403) without a configured
- * token; errors are {@code {"error": "..."}} with the status of the problem.
+ * <p>{@link Guards} admits admin requests (an admin bearer token, a rate limit per client); the webhook authenticates
+ * itself (an admin token, or an HMAC signature when a webhook secret is set). Errors are {@code {"error": "..."}} with the status of the problem.
  */
 final class AdminService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AdminService.class);
@@ -56,7 +54,6 @@ final class AdminService implements AutoCloseable {
 
     private final Rollouts rollouts;
     private final RoutedInferenceService inference;
-    private final byte @Nullable [] token;
     private final @Nullable AlertmanagerWebhook webhook;
     private final ExecutorService triggers = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "alert-triggers");
@@ -64,13 +61,20 @@ final class AdminService implements AutoCloseable {
         return t;
     });
 
+    /**
+     * @param rollouts the canaries and A/B tests
+     * @param inference the routed inference service (feedback)
+     * @param operations clock and other settings
+     * @param meters metrics registry
+     * @param adminTokens admin bearer tokens; the webhook accepts them unless a webhook secret is set
+     * @param webhookSecret HMAC-SHA256 secret of the webhook; null: bearer tokens
+     * @param requireTimestamp refuse webhook signatures without a timestamp
+     */
     AdminService(Rollouts rollouts, RoutedInferenceService inference, ReferenceServer.Operations operations,
-            MeterRegistry meters) {
+            MeterRegistry meters, TokenFile adminTokens, byte @Nullable [] webhookSecret, boolean requireTimestamp) {
         this.rollouts = rollouts;
         this.inference = inference;
-        String admin = operations.adminToken();
-        this.token = admin == null || admin.isBlank() ? null : admin.getBytes(StandardCharsets.UTF_8);
-        if (token == null) {
+        if (!adminTokens.enabled() && webhookSecret == null) {
             this.webhook = null;
         } else {
             TriggerRouter.Builder router = TriggerRouter.builder(triggers).clock(operations.clock()).meterRegistry(meters);
@@ -80,7 +84,14 @@ final class AdminService implements AutoCloseable {
                 router.on(action, d -> LOG.warn("Alert {} asks to {} model \"{}\": {} (no in-process handler; the"
                         + " operator or the deployment acts on it)", d.rule(), d.action().label(), d.model(), d.reason()));
             }
-            this.webhook = AlertmanagerWebhook.builder(router.build()).bearerToken(admin).clock(operations.clock()).build();
+            AlertmanagerWebhook.Builder builder = AlertmanagerWebhook.builder(router.build()).clock(operations.clock());
+            if (webhookSecret != null) {
+                // A signing relay or GitHub: the signature authenticates the caller and the body.
+                builder.hmacSecret(webhookSecret).requireTimestamp(requireTimestamp);
+            } else {
+                builder.bearerCheck(adminTokens::accepts);
+            }
+            this.webhook = builder.build();
         }
     }
 
@@ -106,8 +117,8 @@ final class AdminService implements AutoCloseable {
             }
             if (path.equals(ServingEndpoints.ALERTMANAGER_PATH)) {
                 if (webhook == null) {
-                    return error(HttpStatus.FORBIDDEN, "The Alertmanager webhook is disabled: start the server with an"
-                            + " admin token");
+                    return error(HttpStatus.FORBIDDEN, "The Alertmanager webhook is disabled: start the server with"
+                            + " admin tokens or a webhook secret");
                 }
                 Map<String, List<String>> headers = new LinkedHashMap<>();
                 request.headers().forEach((name, value) ->
@@ -115,25 +126,13 @@ final class AdminService implements AutoCloseable {
                 WebhookResponse response = webhook.handle(method, headers, request.content().array());
                 return HttpResponse.of(HttpStatus.valueOf(response.status()), MediaType.JSON_UTF_8, response.body());
             }
-            if (token == null) {
-                return error(HttpStatus.FORBIDDEN, "The admin API is disabled: start the server with an admin token");
-            }
-            if (!authorised(request.headers().get("authorization"))) {
-                return error(HttpStatus.UNAUTHORIZED, "The admin API needs \"Authorization: Bearer <admin token>\"");
-            }
+            // Guards checked the admin token (and the rate limit) before the request got here.
             return json(HttpStatus.OK, admin(method, path, request));
         } catch (RuntimeException e) {
             HttpStatus status = e instanceof ConfigurationException ? HttpStatus.CONFLICT
                     : HttpStatus.valueOf(ErrorStatus.of(e).httpStatus());
             return error(status, ErrorStatus.message(e));
         }
-    }
-
-    private boolean authorised(@Nullable String header) {
-        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return false;
-        }
-        return MessageDigest.isEqual(header.substring(7).trim().getBytes(StandardCharsets.UTF_8), token);
     }
 
     private JsonNode admin(String method, String path, AggregatedHttpRequest request) {

@@ -84,11 +84,14 @@ public final class InferenceServer implements AutoCloseable {
      * @param port port, 0 for any free one
      * @param maxRequestBytes largest request body or gRPC message
      * @param maxElements most elements one input tensor may declare
+     * @param guards authentication and rate limits in front of every service
+     * @param tls TLS of the port; null for plaintext
      * @param onClose releases what the caller wired around the service, after the server stopped
      * @return the started server
      */
     static InferenceServer start(ScoringInferenceService service, RoutedInferenceService routed, AdminService admin,
-            @Nullable ExplainHandler explain, PrometheusMeterRegistry registry, int port, long maxRequestBytes, long maxElements, Runnable onClose) {
+            @Nullable ExplainHandler explain, PrometheusMeterRegistry registry, int port, long maxRequestBytes, long maxElements, Guards guards,
+            ServerSecurity.@Nullable Tls tls, Runnable onClose) {
         HttpEndpoints http = new HttpEndpoints(routed, maxElements);
         GrpcEndpoints grpc = new GrpcEndpoints(routed, maxElements);
         ServerServiceDefinition.Builder definition = ServerServiceDefinition.builder(GrpcEndpoints.SERVICE);
@@ -123,8 +126,9 @@ public final class InferenceServer implements AutoCloseable {
         }).thenApply(InferenceServer::reply));
         HttpService operations = (ctx, req) -> HttpResponse.of(req.aggregate()
                 .thenApply(aggregated -> admin.handle(aggregated, ctx.path())));
-        ServerBuilder builder = Server.builder()
-                .http(port)
+        ServerBuilder builder = Server.builder();
+        Guards.listen(builder, port, tls);
+        builder.decorator(guards)
                 // Armeria's advice for gRPC: no server-wide body limit, a per-message limit on the gRPC service
                 // (which answers RESOURCE_EXHAUSTED), and per-route limits on the HTTP services (413).
                 .maxRequestLength(0)

@@ -8,7 +8,11 @@ import dev.anomalyops.core.scoring.ScorerOptions;
 import dev.anomalyops.rollout.CanaryPolicy;
 import dev.anomalyops.triton.server.ScoringInferenceService;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import dev.anomalyops.core.ConfigurationException;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -81,6 +85,14 @@ public final class ReferenceServer {
             abTests = Map.copyOf(abTests);
         }
 
+        /** Like the record's, with the admin token redacted: settings get printed and logged. */
+        @Override
+        public String toString() {
+            return "Operations[stateDir=" + stateDir + ", adminToken=" + (adminToken == null ? "none" : "<redacted>")
+                    + ", canaryPolicy=" + canaryPolicy + ", evaluateEvery=" + evaluateEvery + ", abTests=" + abTests
+                    + ", driftWindow=" + driftWindow + ", clock=" + clock + "]";
+        }
+
         /**
          * @return state in {@code ./anomalyops-state}, no admin API, the default canary policy evaluated every 10
          *     seconds, no A/B test, a one-hour drift window, the system clock
@@ -108,7 +120,26 @@ public final class ReferenceServer {
      * @return the started server, every model loaded and saved canaries resumed
      */
     public static InferenceServer start(ModelRegistry registry, Settings settings, @Nullable ExplainHandler explain) {
+        return start(registry, settings, explain, ServerSecurity.none());
+    }
+
+    /**
+     * @param registry model registry (the caller keeps it open while the server runs)
+     * @param settings server settings
+     * @param explain answers {@code POST /v1/explain}; null leaves that path unserved (404)
+     * @param security tokens, webhook secret, rate limit and TLS (see {@link ServerSecurity})
+     * @return the started server, every model loaded and saved canaries resumed
+     * @throws dev.anomalyops.core.ConfigurationException when a token or secret file is invalid
+     */
+    public static InferenceServer start(ModelRegistry registry, Settings settings, @Nullable ExplainHandler explain,
+            ServerSecurity security) {
         Operations operations = settings.operations();
+        String fixedAdmin = operations.adminToken();
+        TokenFile adminTokens = new TokenFile("admin", security.adminTokenFile(),
+                fixedAdmin == null || fixedAdmin.isBlank() ? List.of() : List.of(fixedAdmin), System::nanoTime);
+        TokenFile inferenceTokens = security.inferenceTokenFile() == null ? null
+                : new TokenFile("inference", security.inferenceTokenFile(), List.of(), System::nanoTime);
+        byte[] webhookSecret = security.webhookSecretFile() == null ? null : secret(security.webhookSecretFile());
         PrometheusMeterRegistry metrics = InferenceServer.prometheus();
         VariantMetrics variants = new VariantMetrics(metrics, operations.clock());
         Rollouts rollouts = new Rollouts(registry, settings.alias(), operations, metrics, variants);
@@ -127,7 +158,10 @@ public final class ReferenceServer {
         }
         operations.abTests().forEach(rollouts::startAb);
         RoutedInferenceService routed = new RoutedInferenceService(service, rollouts, variants, 100_000);
-        AdminService admin = new AdminService(rollouts, routed, operations, metrics);
+        AdminService admin = new AdminService(rollouts, routed, operations, metrics, adminTokens, webhookSecret,
+                security.webhookRequireTimestamp());
+        Guards guards = new Guards(adminTokens, inferenceTokens, new ClientRateLimiter(security.adminRequestsPerSecond(),
+                security.adminBurst(), 10_000, System::nanoTime), metrics);
         ScheduledExecutorService evaluator = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "canary-evaluator");
             t.setDaemon(true);
@@ -139,13 +173,32 @@ public final class ReferenceServer {
         }
         long maxElements = settings.maxRows() * 4096;
         return InferenceServer.start(service, routed, admin, explain, metrics, settings.port(),
-                settings.maxRequestBytes(), maxElements, () -> {
+                settings.maxRequestBytes(), maxElements, guards, security.tls(), () -> {
                     evaluator.shutdownNow();
                     admin.close();
                     rollouts.close();
                     variants.close();
                     source.close();
                 });
+    }
+
+    /** The webhook secret: the file's bytes without trailing line breaks (what {@code echo > file} adds). */
+    private static byte[] secret(Path file) {
+        try {
+            byte[] bytes = Files.readAllBytes(file);
+            int end = bytes.length;
+            while (end > 0 && (bytes[end - 1] == '\n' || bytes[end - 1] == '\r')) {
+                end--;
+            }
+            if (end < 16) {
+                throw new ConfigurationException("The webhook secret file \"" + file + "\" holds " + end
+                        + " bytes but the secret needs at least 16");
+            }
+            return Arrays.copyOf(bytes, end);
+        } catch (IOException e) {
+            throw new ConfigurationException("The webhook secret file \"" + file + "\" cannot be read: "
+                    + e.getClass().getSimpleName(), e);
+        }
     }
 
     private static String version() {

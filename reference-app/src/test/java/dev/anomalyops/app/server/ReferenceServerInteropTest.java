@@ -12,6 +12,7 @@ import dev.anomalyops.triton.client.InferStream;
 import dev.anomalyops.triton.client.TritonClient;
 import dev.anomalyops.triton.V2ClientContract;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
@@ -20,21 +21,44 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The client's whole suite against the reference server: gRPC, HTTP with binary tensors, and plain HTTP/JSON. */
+/**
+ * The client's whole suite against the reference server: gRPC, HTTP with binary tensors, and plain HTTP/JSON, over
+ * plaintext with bearer tokens (the suite unloads and loads models, which needs the admin token), and again over
+ * mutual TLS with an inference token for gRPC and HTTPS.
+ */
 class ReferenceServerInteropTest {
+    static final String ADMIN = "interop-admin-token-0123456789";
+    static final String INFERENCE = "interop-inference-token-0123456789";
+
     @TempDir
     static Path temp;
 
     static ServerFixture fixture;
+    static ServerFixture mutual;
+    static TestCertificates certs;
 
     @BeforeAll
     static void start() throws Exception {
-        fixture = new ServerFixture(temp, 1 << 20);
+        Path admin = Files.writeString(temp.resolve("admin-tokens"), ADMIN + "\n");
+        fixture = new ServerFixture(temp.resolve("plain"), 1 << 20, operations(temp.resolve("plain-state")),
+                ServerSecurity.builder().adminTokenFile(admin).build());
+        certs = TestCertificates.get();
+        Path inference = Files.writeString(temp.resolve("inference-tokens"), INFERENCE + "\n");
+        mutual = new ServerFixture(temp.resolve("mutual"), 1 << 20, operations(temp.resolve("mutual-state")),
+                ServerSecurity.builder().adminTokenFile(admin).inferenceTokenFile(inference)
+                        .tls(certs.serverCert, certs.serverKey).clientCa(certs.caCert).build());
+    }
+
+    private static ReferenceServer.Operations operations(Path state) {
+        ReferenceServer.Operations d = ReferenceServer.Operations.defaults();
+        return new ReferenceServer.Operations(state, null, d.canaryPolicy(), d.evaluateEvery(), d.abTests(),
+                d.driftWindow(), d.clock(), d.scorerHook());
     }
 
     @AfterAll
     static void stop() {
         fixture.close();
+        mutual.close();
     }
 
     abstract static class Suite extends V2ClientContract {
@@ -42,10 +66,14 @@ class ReferenceServerInteropTest {
 
         abstract TritonClient create(int port);
 
+        ServerFixture fixture() {
+            return fixture;
+        }
+
         @Override
         protected TritonClient client() {
             if (client == null) {
-                client = create(fixture.server.port());
+                client = create(fixture().server.port());
             }
             return client;
         }
@@ -62,7 +90,7 @@ class ReferenceServerInteropTest {
 
         @Override
         protected boolean streaming() {
-            return this instanceof Grpc;
+            return this instanceof Grpc || this instanceof GrpcMutualTls;
         }
     }
 
@@ -70,7 +98,7 @@ class ReferenceServerInteropTest {
     class Grpc extends Suite {
         @Override
         TritonClient create(int port) {
-            return TritonClient.builder(URI.create("grpc://127.0.0.1:" + port)).build();
+            return TritonClient.builder(URI.create("grpc://127.0.0.1:" + port)).bearerToken(ADMIN).build();
         }
 
         /** Our server sends the failure's code with a stream error, so stream failures map as unary ones do. */
@@ -94,7 +122,7 @@ class ReferenceServerInteropTest {
     class HttpBinary extends Suite {
         @Override
         TritonClient create(int port) {
-            return TritonClient.builder(URI.create("http://127.0.0.1:" + port)).build();
+            return TritonClient.builder(URI.create("http://127.0.0.1:" + port)).bearerToken(ADMIN).build();
         }
 
         /** Nothing listens: the client's request threads map the refused connection to a retriable failure. */
@@ -116,7 +144,37 @@ class ReferenceServerInteropTest {
     class HttpJson extends Suite {
         @Override
         TritonClient create(int port) {
-            return TritonClient.builder(URI.create("http://127.0.0.1:" + port)).binaryData(false).build();
+            return TritonClient.builder(URI.create("http://127.0.0.1:" + port)).binaryData(false).bearerToken(ADMIN)
+                    .build();
+        }
+    }
+
+    /** gRPC over mutual TLS; the admin token also opens inference (the suite unloads and loads the model). */
+    @Nested
+    class GrpcMutualTls extends Suite {
+        @Override
+        ServerFixture fixture() {
+            return mutual;
+        }
+
+        @Override
+        TritonClient create(int port) {
+            return TritonClient.builder(URI.create("grpcs://localhost:" + port)).trustCertificates(certs.caCert)
+                    .clientCertificate(certs.clientCert, certs.clientKey).bearerToken(ADMIN).build();
+        }
+    }
+
+    @Nested
+    class HttpsMutualTls extends Suite {
+        @Override
+        ServerFixture fixture() {
+            return mutual;
+        }
+
+        @Override
+        TritonClient create(int port) {
+            return TritonClient.builder(URI.create("https://localhost:" + port)).trustCertificates(certs.caCert)
+                    .clientCertificate(certs.clientCert, certs.clientKey).bearerToken(ADMIN).build();
         }
     }
 }

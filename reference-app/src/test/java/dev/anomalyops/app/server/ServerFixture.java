@@ -21,6 +21,18 @@ final class ServerFixture implements AutoCloseable {
     final Scorer local;
 
     ServerFixture(Path temp, long maxBodyBytes) throws Exception {
+        this(temp, maxBodyBytes, ReferenceServer.Operations.defaults(), ServerSecurity.none());
+    }
+
+    /**
+     * @param temp working directory
+     * @param maxBodyBytes body limit
+     * @param operations rollout and admin settings
+     * @param security tokens, webhook secret, rate limit and TLS
+     */
+    ServerFixture(Path temp, long maxBodyBytes, ReferenceServer.Operations operations, ServerSecurity security)
+            throws Exception {
+        java.nio.file.Files.createDirectories(temp);
         Path file = temp.resolve("model.json");
         XgboostJsonModels.write(file, new XgboostJsonModels.Spec(6, 30, 5, 0.0, "binary:logistic", 0.3f), 21);
         ModelBundle bundle = ModelBundle.builder("cpu-anomaly", "1").model(ModelFormat.XGBOOST_JSON, file)
@@ -36,7 +48,8 @@ final class ServerFixture implements AutoCloseable {
         registry.register("strict", strictBundle, java.util.Map.of());
         local = Scorers.open(bundle, ScorerOptions.defaults());
         server = ReferenceServer.start(registry, new ReferenceServer.Settings(0, List.of(), "champion",
-                ScorerOptions.defaults(), ScoringInferenceService.Batching.AUTO, Duration.ZERO, maxBodyBytes, 65_536));
+                ScorerOptions.defaults(), ScoringInferenceService.Batching.AUTO, Duration.ZERO, maxBodyBytes, 65_536,
+                operations), null, security);
     }
 
     @Override
