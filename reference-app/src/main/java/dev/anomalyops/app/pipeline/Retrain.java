@@ -40,7 +40,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The retraining job: takes the last {@code retrain.days} of processed (validated) metrics from the work
- * directory, rebuilds the features, re-labels them with the current model ({@code production}, else the newest
+ * directory, or from {@code retrain.source} (a folder or {@code s3://bucket/prefix} laid out like the work
+ * directory, downloaded into the run's scratch folder), rebuilds the features, re-labels them with the current model ({@code production}, else the newest
  * version) and the accumulated human labels of the label store, fits a new detector, runs the gates and registers
  * it under {@code retrain.alias} (default {@code staging}).
  *
@@ -48,7 +49,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * already registered for the model does nothing and reports that version (a run that stopped after registering
  * but before the alias moved finishes by moving it). <b>A failed run leaves the registry unchanged</b>: every
  * check (data, labels, gates) runs before the one registry write, registration is atomic in every registry, and
- * the run's scratch folder is deleted.
+ * the run's scratch folder is deleted. Starting a canary of the new version on a reference server is the caller's
+ * next step ({@link CanaryStart}).
  */
 public final class Retrain {
     /** Tag that carries the run id. */
