@@ -1,8 +1,12 @@
 package dev.anomalyops.app.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.anomalyops.app.pipeline.CanaryStart;
 import dev.anomalyops.app.pipeline.PipelineConfig;
 import dev.anomalyops.app.pipeline.Retrain;
+import dev.anomalyops.core.ConfigurationException;
 import dev.anomalyops.core.registry.ModelRegistry;
+import java.net.URI;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -19,7 +23,9 @@ import picocli.CommandLine.Option;
             "Retrain on the last N days of processed data: rebuild features, re-label with the current "
                 + "model and the human labels, fit, run the gates, register under retrain.alias (staging).",
             "Idempotent per --run-id (a second run with the same id changes nothing); a failed run (missing data, "
-                + "failed gate) leaves the registry unchanged."})
+                + "failed gate) leaves the registry unchanged.",
+            "With --canary URL, then starts a canary of the new version on that reference server through its admin "
+                + "API (POST /admin/canary, bearer token from ANOMALYOPS_ADMIN_TOKEN or --admin-token)."})
 final class RetrainCommand implements Callable<Integer> {
     @Mixin
     Output output;
@@ -46,6 +52,20 @@ final class RetrainCommand implements Callable<Integer> {
     @Option(names = "--alias", description = "Alias for the new version (default: retrain.alias, staging).")
     String alias;
 
+    @Option(names = "--source", paramLabel = "DIR|s3://BUCKET/PREFIX",
+            description = "Processed data laid out like the work directory (valid/split=SPLIT/MACHINE.parquet); "
+                    + "default: retrain.source, else the work directory. AWS_ENDPOINT_URL for S3-compatible stores.")
+    String source;
+
+    @Option(names = "--canary", paramLabel = "URL",
+            description = "Reference server (http://host:8000) on which to start a canary of the new version "
+                    + "(default: retrain.canary, none).")
+    String canary;
+
+    @Option(names = "--admin-token", paramLabel = "TOKEN", defaultValue = "${env:ANOMALYOPS_ADMIN_TOKEN}",
+            description = "The server's admin token for --canary (default: $ANOMALYOPS_ADMIN_TOKEN).")
+    String adminToken;
+
     @Override
     public Integer call() {
         Map<String, String> extra = new LinkedHashMap<>();
@@ -58,18 +78,42 @@ final class RetrainCommand implements Callable<Integer> {
         if (alias != null) {
             extra.put("retrain.alias", alias);
         }
+        if (source != null) {
+            extra.put("retrain.source", source);
+        }
+        if (canary != null) {
+            extra.put("retrain.canary", canary);
+        }
         PipelineConfig config = pipeline.load(extra);
+        String server = config.retrain().canary();
+        if (!server.isEmpty() && (adminToken == null || adminToken.isBlank())) {
+            // Checked before the run so that a misconfigured job changes nothing.
+            throw new ConfigurationException("A canary on \"" + server + "\" needs the server's admin token"
+                    + " (ANOMALYOPS_ADMIN_TOKEN or --admin-token)");
+        }
         Clock clock = Clock.systemUTC();
         String id = runId != null ? runId : "retrain-" + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmm'Z'")
                 .withZone(ZoneOffset.UTC).format(clock.instant());
         try (ModelRegistry models = PipelineOptions.registry(spec, registry, config)) {
             Retrain.Result result = Retrain.run(config, PipelineOptions.workspace(config), models, id, clock,
                     output::progress);
-            output.print(result.toJson(), result.alreadyDone()
+            ObjectNode json = result.toJson();
+            String text = result.alreadyDone()
                     ? "Run " + id + " had already registered " + result.version().ref() + "; nothing changed"
                     : "Run " + id + " registered " + result.version().ref() + " as " + config.retrain().alias()
                             + " (" + result.rows() + " rows, " + result.humanLabels() + " human labels; gates: "
-                            + String.join(", ", result.gates().values()) + ")");
+                            + String.join(", ", result.gates().values()) + ")";
+            if (!server.isEmpty()) {
+                output.progress("  starting a canary of " + result.version().ref() + " on " + server);
+                CanaryStart.Outcome outcome = CanaryStart.start(URI.create(server), adminToken,
+                        result.version().model(), result.version().version());
+                json.set("canary", outcome.toJson());
+                text += System.lineSeparator() + (outcome.started() ? "Canary of " : "Canary already there for ")
+                        + result.version().ref() + " on " + server + ": " + outcome.status().path("phase").asText()
+                        + " at " + outcome.status().path("canary_percent").asInt() + "% (baseline version "
+                        + outcome.status().path("baseline_version").asInt() + ")";
+            }
+            output.print(json, text);
         }
         return 0;
     }

@@ -265,7 +265,7 @@ public final class Ingest {
     }
 
     /** The AWS SDK's default credentials and region; {@code AWS_ENDPOINT_URL} for S3-compatible stores. */
-    private static S3Client defaultS3Client() {
+    static S3Client defaultS3Client() {
         S3ClientBuilder builder = S3Client.builder();
         String endpoint = System.getenv("AWS_ENDPOINT_URL");
         if (endpoint != null && !endpoint.isBlank()) {
@@ -283,7 +283,7 @@ public final class Ingest {
     }
 
     /** A local folder, or S3 objects downloaded on demand. */
-    private static final class Source implements AutoCloseable {
+    static final class Source implements AutoCloseable {
         private final Path local;
         private final Storage storage;
         private final S3Client client;
@@ -297,10 +297,15 @@ public final class Ingest {
         }
 
         static Source open(String location, Path download, java.util.function.Supplier<S3Client> s3) {
+            return open("data.source", location, download, s3);
+        }
+
+        /** @param key the configuration key that named the location, for error messages */
+        static Source open(String key, String location, Path download, java.util.function.Supplier<S3Client> s3) {
             if (location.startsWith("s3://")) {
                 URI uri = URI.create(location);
                 if (uri.getHost() == null) {
-                    throw new ConfigurationException("data.source " + location + " names no bucket; use s3://bucket/prefix");
+                    throw new ConfigurationException(key + " " + location + " names no bucket; use s3://bucket/prefix");
                 }
                 String prefix = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/", "");
                 if (!prefix.isEmpty() && !prefix.endsWith("/")) {

@@ -106,8 +106,12 @@ public record PipelineConfig(Data data, Path workDir, String registry, String mo
      * @param alias the alias the retrained model gets
      * @param minPrAuc gate: the new detector's PR-AUC on the human-labelled rows must reach this
      * @param maxPrAucDrop gate: and it may be at most this much below the current model's
+     * @param source where the processed data is: empty for the work directory, else a folder or
+     *     {@code s3://bucket/prefix} laid out like the work directory ({@code valid/split=SPLIT/MACHINE.parquet})
+     * @param canary empty, or the reference server ({@code http://host:8000}) on which to start a canary of the
+     *     new version through {@code POST /admin/canary}
      */
-    public record Retrain(int days, String alias, double minPrAuc, double maxPrAucDrop) {}
+    public record Retrain(int days, String alias, double minPrAuc, double maxPrAucDrop, String source, String canary) {}
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -141,6 +145,8 @@ public record PipelineConfig(Data data, Path workDir, String registry, String mo
         DEFAULTS.put("retrain.alias", "staging");
         DEFAULTS.put("retrain.min-pr-auc", "0.0");
         DEFAULTS.put("retrain.max-pr-auc-drop", "0.05");
+        DEFAULTS.put("retrain.source", "");
+        DEFAULTS.put("retrain.canary", "");
     }
 
     /** @return the keys a file or the environment may set, in documentation order */
@@ -289,7 +295,12 @@ public record PipelineConfig(Data data, Path workDir, String registry, String mo
         Drift drift = new Drift(r.real("drift.shift", -1e6, 1e6), r.integer("drift.shifted-metrics", 0, 10_000),
                 r.real("drift.alert-psi", 0, 100));
         Retrain retrain = new Retrain(r.integer("retrain.days", 1, 3650), r.nonBlank("retrain.alias"),
-                r.real("retrain.min-pr-auc", 0, 1), r.real("retrain.max-pr-auc-drop", 0, 1));
+                r.real("retrain.min-pr-auc", 0, 1), r.real("retrain.max-pr-auc-drop", 0, 1),
+                v.get("retrain.source").strip(), v.get("retrain.canary").strip());
+        if (!retrain.canary().isEmpty() && !retrain.canary().matches("https?://[^\\s/]+(/\\S*)?")) {
+            problems.add("Configuration key \"retrain.canary\" was \"" + retrain.canary() + "\" but must be the"
+                    + " reference server's http(s)://host:port URL");
+        }
         if (!problems.isEmpty()) {
             throw new ConfigurationException(problems);
         }

@@ -35,10 +35,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The retraining job: takes the last {@code retrain.days} of processed (validated) metrics from the work
- * directory, rebuilds the features, re-labels them with the current model ({@code production}, else the newest
+ * directory, or from {@code retrain.source} (a folder or {@code s3://bucket/prefix} laid out like the work
+ * directory, downloaded into the run's scratch folder), rebuilds the features, re-labels them with the current model ({@code production}, else the newest
  * version) and the accumulated human labels of the label store, fits a new detector, runs the gates and registers
  * it under {@code retrain.alias} (default {@code staging}).
  *
@@ -46,7 +49,8 @@ import java.util.Optional;
  * already registered for the model does nothing and reports that version (a run that stopped after registering
  * but before the alias moved finishes by moving it). <b>A failed run leaves the registry unchanged</b>: every
  * check (data, labels, gates) runs before the one registry write, registration is atomic in every registry, and
- * the run's scratch folder is deleted.
+ * the run's scratch folder is deleted. Starting a canary of the new version on a reference server is the caller's
+ * next step ({@link CanaryStart}).
  */
 public final class Retrain {
     /** Tag that carries the run id. */
@@ -107,6 +111,25 @@ public final class Retrain {
      */
     public static Result run(PipelineConfig config, Workspace workspace, ModelRegistry registry, String runId,
             Clock clock, Progress progress) {
+        return run(config, workspace, registry, runId, clock, progress, Ingest::defaultS3Client);
+    }
+
+    /**
+     * Runs the job with a given S3 client for an {@code s3://} {@code retrain.source} (tests, or callers with their
+     * own credentials).
+     *
+     * @param config the configuration
+     * @param workspace the work directory ({@code labels.jsonl}; {@code valid/} unless {@code retrain.source} is set)
+     * @param registry the registry (not closed)
+     * @param runId the run id
+     * @param clock for the bundle's creation time
+     * @param progress progress lines
+     * @param s3 makes the client for an {@code s3://} source (closed at the end)
+     * @return what was registered
+     * @throws GateFailedException when a gate rejects the new model
+     */
+    public static Result run(PipelineConfig config, Workspace workspace, ModelRegistry registry, String runId,
+            Clock clock, Progress progress, Supplier<S3Client> s3) {
         if (!runId.matches("[A-Za-z0-9._-]{1,128}")) {
             throw new ConfigurationException("Run id \"" + runId + "\" must be 1-128 letters, digits, '.', '_' or '-'");
         }
@@ -123,29 +146,55 @@ public final class Retrain {
             return new Result(runId, version, true, 0, 0, Map.of(), Double.NaN, Double.NaN, Optional.empty());
         }
 
+        Path scratch = workspace.root().resolve("retrain").resolve(runId);
+        Workspace.deleteTree(scratch);
+        try {
+            return train(config, workspace, registry, runId, clock, progress, s3, scratch);
+        } finally {
+            Workspace.deleteTree(scratch);
+        }
+    }
+
+    private static Result train(PipelineConfig config, Workspace workspace, ModelRegistry registry, String runId,
+            Clock clock, Progress progress, Supplier<S3Client> s3, Path scratch) {
+        String model = config.model();
+        String alias = config.retrain().alias();
         // 1. The last N days of processed data, features rebuilt.
         List<FeatureTable> parts = new ArrayList<>();
         FeatureSpec spec = null;
-        for (String machine : config.data().machines()) {
-            List<MetricFrame> frames = new ArrayList<>();
-            for (String split : Workspace.SPLITS) {
-                Path valid = workspace.valid(split, machine);
-                if (!Files.exists(valid)) {
-                    throw new InputException("No processed data for \"" + machine + "\" (" + valid + " is missing);"
-                            + " run ingest and validate first");
+        String source = config.retrain().source();
+        Workspace processed = source.isEmpty() || source.startsWith("s3://") ? workspace
+                : new Workspace(Path.of(source));
+        try (Ingest.Source remote = source.startsWith("s3://")
+                ? Ingest.Source.open("retrain.source", source, scratch.resolve("download"), s3) : null) {
+            for (String machine : config.data().machines()) {
+                List<MetricFrame> frames = new ArrayList<>();
+                for (String split : Workspace.SPLITS) {
+                    Path valid;
+                    if (remote != null) {
+                        valid = remote.fetch(workspace.root().relativize(workspace.valid(split, machine)).toString()
+                                .replace(java.io.File.separatorChar, '/'));
+                    } else {
+                        valid = processed.valid(split, machine);
+                        if (!Files.exists(valid)) {
+                            throw new InputException("No processed data for \"" + machine + "\" (" + valid
+                                    + " is missing); run ingest and validate first");
+                        }
+                    }
+                    if (spec == null) {
+                        spec = Features.spec(config, Features.metricsOf(valid));
+                    }
+                    frames.add(Features.readMetrics(spec, valid));
                 }
-                if (spec == null) {
-                    spec = Features.spec(config, Features.metricsOf(valid));
-                }
-                frames.add(Features.readMetrics(spec, valid));
+                MetricFrame recent = lastDays(frames, Duration.ofDays(config.retrain().days()), spec.metricNames());
+                FeatureFrame features = BatchFeatures.of(spec).compute(recent);
+                parts.add(FeatureTable.of(features, null));
             }
-            MetricFrame recent = lastDays(frames, Duration.ofDays(config.retrain().days()), spec.metricNames());
-            FeatureFrame features = BatchFeatures.of(spec).compute(recent);
-            parts.add(FeatureTable.of(features, null));
         }
         FeatureTable rows = FeatureTable.concat(parts);
-        progress.line(String.format("  %,d rows from the last %d days, %d features", rows.rows(),
-                config.retrain().days(), rows.schema().size()));
+        progress.line(String.format("  %,d rows from the last %d days of %s, %d features", rows.rows(),
+                config.retrain().days(), source.isEmpty() ? workspace.root() + "/valid" : source,
+                rows.schema().size()));
 
         // 2. Labels: the current model's pseudo-labels, overridden by human labels.
         Optional<ModelVersion> currentVersion = registry.resolve(model, Aliases.PRODUCTION)
@@ -231,25 +280,19 @@ public final class Retrain {
         }
 
         // 5. Register (the one write), then move the alias.
-        Path scratch = workspace.root().resolve("retrain").resolve(runId);
-        Workspace.deleteTree(scratch);
-        try {
-            ReferenceProfile profile = ReferenceProfile.learn(rows.batch(), newScores, ProfileOptions.defaults());
-            ModelBundle bundle = profile.addTo(detector.toBundle(model, runId))
-                    .metadata("retrain.run_id", runId)
-                    .metadata("retrain.days", Integer.toString(config.retrain().days()))
-                    .metadata("retrain.human_labels", Integer.toString(labelledRows.size()))
-                    .createdAt(clock.instant())
-                    .writeTo(scratch.resolve("bundle"));
-            ModelVersion version = registry.register(model, bundle, Map.of(RUN_TAG, runId, "detector",
-                    detector.detector()));
-            registry.setAlias(model, alias, version.version());
-            progress.line("  registered " + version.ref() + " as " + alias);
-            return new Result(runId, version, false, rows.rows(), labelledRows.size(), gates, newAuc, currentAuc,
-                    currentVersion.map(ModelVersion::ref));
-        } finally {
-            Workspace.deleteTree(scratch);
-        }
+        ReferenceProfile profile = ReferenceProfile.learn(rows.batch(), newScores, ProfileOptions.defaults());
+        ModelBundle bundle = profile.addTo(detector.toBundle(model, runId))
+                .metadata("retrain.run_id", runId)
+                .metadata("retrain.days", Integer.toString(config.retrain().days()))
+                .metadata("retrain.human_labels", Integer.toString(labelledRows.size()))
+                .createdAt(clock.instant())
+                .writeTo(scratch.resolve("bundle"));
+        ModelVersion version = registry.register(model, bundle, Map.of(RUN_TAG, runId, "detector",
+                detector.detector()));
+        registry.setAlias(model, alias, version.version());
+        progress.line("  registered " + version.ref() + " as " + alias);
+        return new Result(runId, version, false, rows.rows(), labelledRows.size(), gates, newAuc, currentAuc,
+                currentVersion.map(ModelVersion::ref));
     }
 
     private static double prAuc(double[] scores, int[] labels, List<Integer> rows) {

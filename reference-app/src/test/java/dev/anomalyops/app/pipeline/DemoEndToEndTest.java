@@ -6,20 +6,34 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.anomalyops.app.cli.AnomalyOpsCli;
 import dev.anomalyops.app.cli.Output;
+import dev.anomalyops.app.server.InferenceServer;
+import dev.anomalyops.app.server.ReferenceServer;
 import dev.anomalyops.core.registry.FileModelRegistry;
 import dev.anomalyops.core.registry.ModelRegistry;
+import dev.anomalyops.core.scoring.ScorerOptions;
 import dev.anomalyops.core.testing.SharedData;
+import dev.anomalyops.registry.s3.testing.S3ProxyServer;
+import dev.anomalyops.rollout.CanaryPolicy;
+import dev.anomalyops.triton.server.ScoringInferenceService;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 
 /**
  * {@code anomalyops demo} end to end through the real command line on a slice of the public data (the first 6,000
@@ -266,6 +280,147 @@ class DemoEndToEndTest {
             assertThat(models.aliases("smd")).isEqualTo(Map.of("production", 1, "staging", before + 1));
             assertThat(models.get("smd", before + 1).tags()).containsEntry("run", "r1");
         }
+    }
+
+    /**
+     * {@code retrain.source=s3://...}: the processed data pulled from a real S3 server on loopback (s3proxy) trains
+     * the same model as the work directory's copy; a missing object fails the run before the registry changes.
+     */
+    @Test
+    void retrainPullsProcessedDataFromS3() throws Exception {
+        Workspace work = new Workspace(temp.resolve("demo"));
+        Path localRegistry = copyOfDemoRegistry("reg-local");
+        Path s3Registry = copyOfDemoRegistry("reg-s3");
+        Map<String, String> common = Map.of("data.max-rows", "6000", "detector.trees", "30", "retrain.days", "30");
+        try (S3ProxyServer server = S3ProxyServer.start(null); S3Client client = server.client()) {
+            server.createBucket("processed");
+            for (String split : Workspace.SPLITS) {
+                client.putObject(PutObjectRequest.builder().bucket("processed")
+                        .key("smd/valid/split=" + split + "/machine-1-2.parquet").build(),
+                        RequestBody.fromFile(work.valid(split, "machine-1-2")));
+            }
+            Retrain.Result local;
+            Retrain.Result viaS3;
+            try (ModelRegistry models = FileModelRegistry.open(localRegistry)) {
+                local = Retrain.run(config(common, Map.of()), work, models, "nightly-1", Clock.systemUTC(),
+                        Progress.NONE);
+            }
+            int before;
+            try (ModelRegistry models = FileModelRegistry.open(s3Registry)) {
+                before = models.versions("smd").size();
+                PipelineConfig missing = config(common, Map.of("retrain.source", "s3://processed/elsewhere"));
+                assertThatThrownBy(() -> Retrain.run(missing, work, models, "nightly-1", Clock.systemUTC(),
+                        Progress.NONE, server::client)).isInstanceOf(dev.anomalyops.core.NotFoundException.class)
+                        .hasMessageContaining("\"valid/split=train/machine-1-2.parquet\"")
+                        .hasMessageContaining("s3://processed/elsewhere");
+                assertThat(models.versions("smd")).as("a failed run leaves the registry unchanged").hasSize(before);
+
+                viaS3 = Retrain.run(config(common, Map.of("retrain.source", "s3://processed/smd")), work, models,
+                        "nightly-1", Clock.systemUTC(), Progress.NONE, server::client);
+                assertThat(models.versions("smd")).hasSize(before + 1);
+                assertThat(models.aliases("smd")).containsEntry("staging", before + 1);
+            }
+            assertThat(viaS3.rows()).isEqualTo(local.rows()).isPositive();
+            assertThat(viaS3.humanLabels()).isEqualTo(local.humanLabels()).isPositive();
+            assertThat(viaS3.newPrAuc()).as("same data, same seed, same model").isEqualTo(local.newPrAuc());
+            assertThat(work.root().resolve("retrain")).as("downloads and scratch bundles are deleted")
+                    .isEmptyDirectory();
+        }
+    }
+
+    /**
+     * {@code retrain --canary URL} against a real in-process reference server on loopback: the new version becomes
+     * the server's canary (10 % of users, sticky), re-running the run id neither registers nor restarts anything,
+     * and a run without the admin token fails before it touches the registry.
+     */
+    @Test
+    void retrainWithCanaryMovesTrafficToTheNewVersion() throws Exception {
+        Path registryDir = copyOfDemoRegistry("reg-canary");
+        String token = "canary-test-token";
+        String[] common = {"--data", dataRoot().toString(), "--work-dir", temp.resolve("demo").toString(),
+            "--max-rows", "6000", "--registry", registryDir.toString(), "--set", "detector.trees=30", "--days", "30",
+            "--json"};
+        ReferenceServer.Operations operations = new ReferenceServer.Operations(temp.resolve("canary-state"), token,
+                CanaryPolicy.defaults(), Duration.ZERO, Map.of(), Duration.ofHours(1), Clock.systemUTC(),
+                (version, scorer) -> scorer);
+        try (ModelRegistry registry = FileModelRegistry.open(registryDir);
+                InferenceServer server = ReferenceServer.start(registry, new ReferenceServer.Settings(0, List.of("smd"),
+                        "production", ScorerOptions.defaults(), ScoringInferenceService.Batching.OFF, Duration.ZERO,
+                        1 << 20, 1024, operations))) {
+            String url = "http://127.0.0.1:" + server.port();
+            int before = registry.versions("smd").size();
+
+            Run noToken = cli(concat(new String[] {"retrain", "--run-id", "c1", "--canary", url, "--admin-token", ""},
+                    common));
+            assertThat(noToken.exitCode()).isEqualTo(AnomalyOpsCli.FAILED);
+            assertThat(noToken.err()).contains("admin token");
+            assertThat(registry.versions("smd")).hasSize(before);
+
+            Run run = cli(concat(new String[] {"retrain", "--run-id", "c1", "--canary", url, "--admin-token", token},
+                    common));
+            assertThat(run.exitCode()).as(run.err()).isZero();
+            JsonNode canary = run.json().get("canary");
+            int version = run.json().get("version").asInt();
+            assertThat(version).isEqualTo(before + 1);
+            assertThat(canary.get("started").asBoolean()).isTrue();
+            assertThat(canary.get("canary_version").asInt()).isEqualTo(version);
+            assertThat(canary.get("baseline_version").asInt()).isEqualTo(1);
+            assertThat(canary.get("canary_percent").asInt()).isEqualTo(10);
+            assertThat(registry.aliases("smd")).containsEntry("staging", version).containsEntry("production", version);
+
+            int features = registry.open(registry.get("smd", version)).manifest().schema().size();
+            HttpClient http = HttpClient.newHttpClient();
+            Map<String, Integer> served = new java.util.TreeMap<>();
+            for (int user = 0; user < 300; user++) {
+                StringBuilder data = new StringBuilder();
+                for (int f = 0; f < features; f++) {
+                    data.append(f == 0 ? "" : ",").append("0.5");
+                }
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url
+                        + "/v2/models/smd/infer")).header("X-User-Id", "user-" + user)
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"inputs\":[{\"name\":\"input\",\"shape\":[1,"
+                                + features + "],\"datatype\":\"FP32\",\"data\":[" + data + "]}]}")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+                JsonNode parameters = Output.mapper().readTree(response.body()).path("parameters");
+                served.merge(parameters.path("model_version").asText() + "/" + parameters.path("variant").asText(), 1,
+                        Integer::sum);
+            }
+            assertThat(served).containsOnlyKeys("1/baseline", version + "/canary");
+            assertThat(served.get(version + "/canary")).as("about 10 %% of 300 users: %s", served).isBetween(10, 60);
+
+            Run again = cli(concat(new String[] {"retrain", "--run-id", "c1", "--canary", url, "--admin-token", token},
+                    common));
+            assertThat(again.exitCode()).as(again.err()).isZero();
+            assertThat(again.json().get("alreadyDone").asBoolean()).isTrue();
+            assertThat(again.json().get("canary").get("started").asBoolean()).isFalse();
+            assertThat(again.json().get("canary").get("canary_version").asInt()).isEqualTo(version);
+            assertThat(registry.versions("smd")).hasSize(before + 1);
+        }
+    }
+
+    private Path copyOfDemoRegistry(String name) throws Exception {
+        Path from = temp.resolve("demo/registry");
+        Path to = temp.resolve(name);
+        try (java.util.stream.Stream<Path> walk = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) walk::iterator) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else if (!p.getFileName().toString().endsWith(".lock")) {
+                    Files.copy(p, target);
+                }
+            }
+        }
+        return to;
+    }
+
+    private PipelineConfig config(Map<String, String> common, Map<String, String> extra) {
+        Map<String, String> all = new java.util.HashMap<>(common);
+        all.putAll(extra);
+        all.put("data.source", dataRoot().toString());
+        all.put("work-dir", temp.resolve("demo").toString());
+        return PipelineConfig.load(null, n -> null, all, temp);
     }
 
     @Test
