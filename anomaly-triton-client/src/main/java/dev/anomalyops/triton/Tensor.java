@@ -146,27 +146,33 @@ public final class Tensor {
      * @throws InvalidRequestException when the byte count does not fit the shape
      */
     public static Tensor raw(String name, Datatype datatype, long[] shape, byte[] bytes) {
+        long expected = elementCount(name, shape);
         if (datatype == Datatype.BYTES) {
-            List<byte[]> elements = splitBytes(name, bytes);
+            List<byte[]> elements = splitBytes(name, bytes, expected);
             return new Tensor(name, datatype, shape, elements, elements.size());
         }
         if (bytes.length % datatype.size() != 0) {
             throw new InvalidRequestException("Tensor \"" + name + "\" of " + datatype + " has " + bytes.length
                     + " bytes, not a multiple of " + datatype.size());
         }
-        long expected = elementCount(name, shape);
-        if (expected * datatype.size() != bytes.length) {
+        // Divide rather than multiply: a shape of 2^61 elements times 8 bytes overflows to 0 and would pass.
+        if (bytes.length / datatype.size() != expected) {
             throw new InvalidRequestException("Tensor \"" + name + "\" has shape " + Arrays.toString(shape) + " of "
-                    + datatype + ", which needs " + expected * datatype.size() + " bytes, but " + bytes.length
-                    + " were sent");
+                    + datatype + " (" + expected + " elements of " + datatype.size() + " bytes) but " + bytes.length
+                    + " bytes were sent");
         }
         return new Tensor(name, datatype, shape, bytes, bytes.length / datatype.size());
     }
 
-    private static List<byte[]> splitBytes(String name, byte[] bytes) {
+    private static List<byte[]> splitBytes(String name, byte[] bytes, long expected) {
         List<byte[]> elements = new ArrayList<>();
         ByteBuffer buffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         while (buffer.hasRemaining()) {
+            if (elements.size() >= expected) {
+                // Stop before materialising more elements than the shape holds (4 bytes of body per empty element).
+                throw new InvalidRequestException("BYTES tensor \"" + name + "\" carries more than the " + expected
+                        + " elements its shape holds");
+            }
             if (buffer.remaining() < 4) {
                 throw new InvalidRequestException("BYTES tensor \"" + name + "\" ends inside an element's length prefix");
             }

@@ -27,6 +27,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
@@ -100,7 +101,22 @@ public final class ModelBundle {
             throw new StorageException("Cannot create a temporary directory to extract " + path + ": " + e.getMessage(), e);
         }
         TemporaryDirectories.deleteOnExit(target);
-        return extract(path, target, limits);
+        try {
+            return extract(path, target, limits);
+        } catch (RuntimeException e) {
+            // A rejected archive (a zip bomb stopped at the limit, say) must not keep its bytes on disk until the
+            // JVM exits: repeated attempts would fill the temporary directory.
+            deleteQuietly(target);
+            throw e;
+        }
+    }
+
+    private static void deleteQuietly(Path directory) {
+        try {
+            AtomicFiles.deleteTree(directory);
+        } catch (IOException ignored) {
+            // Best effort; the shutdown hook tries again.
+        }
     }
 
     /**
@@ -113,6 +129,31 @@ public final class ModelBundle {
      * @throws ModelLoadException when the archive is not a valid bundle or breaks a limit
      */
     public static ModelBundle extract(Path archive, Path target, BundleLimits limits) {
+        boolean created = !Files.exists(target, LinkOption.NOFOLLOW_LINKS);
+        List<Path> written = new java.util.ArrayList<>();
+        try {
+            return extractInto(archive, target, limits, written);
+        } catch (RuntimeException e) {
+            // Leave target as it was: remove what this call wrote (never anything that was there before).
+            for (Path file : written) {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException ignored) {
+                    // Best effort.
+                }
+            }
+            if (created) {
+                try {
+                    Files.deleteIfExists(target);
+                } catch (IOException ignored) {
+                    // Not empty after all (someone else wrote there) or already gone.
+                }
+            }
+            throw e;
+        }
+    }
+
+    private static ModelBundle extractInto(Path archive, Path target, BundleLimits limits, List<Path> written) {
         try {
             Files.createDirectories(target);
             try (ZipFile zip = new ZipFile(archive.toFile())) {
@@ -135,8 +176,12 @@ public final class ModelBundle {
                                 + "\" would be written outside the bundle directory");
                     }
                     // Count real bytes: the sizes in zip headers are attacker-controlled.
+                    // ZipFile does not check CRC-32s (ZipInputStream does): check them, so that a flipped bit in
+                    // the manifest's compressed bytes is reported as a corrupt archive rather than read as a
+                    // different, still well-formed manifest.
+                    CRC32 crc = new CRC32();
                     try (InputStream in = zip.getInputStream(entry);
-                            OutputStream os = Files.newOutputStream(out, java.nio.file.StandardOpenOption.CREATE_NEW)) {
+                            OutputStream os = create(out, written)) {
                         int read;
                         while ((read = in.read(buffer)) > 0) {
                             total += read;
@@ -144,8 +189,14 @@ public final class ModelBundle {
                                 throw new ModelLoadException("Bundle archive " + archive + " expands to more than "
                                         + limits.maxTotalBytes() + " bytes, the limit");
                             }
+                            crc.update(buffer, 0, read);
                             os.write(buffer, 0, read);
                         }
+                    }
+                    if (entry.getCrc() != -1 && entry.getCrc() != crc.getValue()) {
+                        throw new ModelLoadException("Bundle archive " + archive + " is corrupted: entry \"" + name
+                                + "\" fails its CRC-32 check (expected " + Long.toHexString(entry.getCrc()) + ", got "
+                                + Long.toHexString(crc.getValue()) + ")");
                     }
                 }
             }
@@ -158,6 +209,12 @@ public final class ModelBundle {
             throw new ModelLoadException("Cannot extract bundle archive " + archive + ": " + e.getMessage(), e);
         }
         return readDirectory(target, limits);
+    }
+
+    private static OutputStream create(Path file, List<Path> written) throws IOException {
+        OutputStream out = Files.newOutputStream(file, java.nio.file.StandardOpenOption.CREATE_NEW);
+        written.add(file);
+        return out;
     }
 
     private static ModelBundle readDirectory(Path directory, BundleLimits limits) {

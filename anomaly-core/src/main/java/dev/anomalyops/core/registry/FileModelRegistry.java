@@ -1,5 +1,6 @@
 package dev.anomalyops.core.registry;
 
+import dev.anomalyops.core.ModelLoadException;
 import dev.anomalyops.core.NotFoundException;
 import dev.anomalyops.core.StorageException;
 import dev.anomalyops.core.internal.AtomicFiles;
@@ -93,17 +94,25 @@ public final class FileModelRegistry implements ModelRegistry {
                 // Anything staged when we hold the lock belongs to a writer that died: remove it.
                 AtomicFiles.deleteTree(modelDir.resolve(STAGING));
                 Path staging = modelDir.resolve(STAGING).resolve(UUID.randomUUID().toString());
-                Files.createDirectories(staging);
-                bundle.copyTo(staging.resolve(BUNDLE_DIR));
-                int number = highestVersion(modelDir).orElse(0) + 1;
-                ModelVersion version = new ModelVersion(model, number, bundle.checksum(), bundle.manifest().version(),
-                        bundle.format().id(), bundle.schema().fingerprint(), now(), tags);
-                AtomicFiles.writeDurably(staging.resolve(VERSION_FILE), RegistryDocuments.writeVersion(version));
-                AtomicFiles.syncDirectory(staging);
-                Path target = modelDir.resolve(VERSIONS).resolve(Integer.toString(number));
-                AtomicFiles.moveAtomically(staging, target);
-                AtomicFiles.syncDirectory(modelDir.resolve(VERSIONS));
-                return version;
+                try {
+                    Files.createDirectories(staging);
+                    bundle.copyTo(staging.resolve(BUNDLE_DIR));
+                    int number = highestVersion(modelDir).orElse(0) + 1;
+                    ModelVersion version = new ModelVersion(model, number, bundle.checksum(),
+                            bundle.manifest().version(), bundle.format().id(), bundle.schema().fingerprint(), now(),
+                            tags);
+                    AtomicFiles.writeDurably(staging.resolve(VERSION_FILE), RegistryDocuments.writeVersion(version));
+                    AtomicFiles.syncDirectory(staging);
+                    Path target = modelDir.resolve(VERSIONS).resolve(Integer.toString(number));
+                    AtomicFiles.moveAtomically(staging, target);
+                    AtomicFiles.syncDirectory(modelDir.resolve(VERSIONS));
+                    return version;
+                } catch (IOException | RuntimeException e) {
+                    // On a full disk, give the space of the half-copied bundle back at once rather than at the
+                    // next registration (the staging directory was never visible as a version).
+                    deleteQuietly(staging);
+                    throw e;
+                }
             }
         } catch (IOException e) {
             throw new StorageException("Cannot register a version of model \"" + model + "\" in " + root + ": "
@@ -234,7 +243,15 @@ public final class FileModelRegistry implements ModelRegistry {
             throw new NotFoundException("Model \"" + version.model() + "\" has no version " + version.version()
                     + " in registry " + root);
         }
-        return ModelBundle.read(bundle);
+        ModelBundle read = ModelBundle.read(bundle);
+        // The manifest lists every file's checksum but nothing checks the manifest itself: compare it with the
+        // checksum recorded at registration, so a manifest edited on disk (still well-formed) is not served.
+        if (!read.checksum().equals(version.bundleChecksum())) {
+            throw new ModelLoadException("Bundle of model \"" + version.model() + "\" version " + version.version()
+                    + " in " + bundle + " has checksum " + read.checksum() + " but the registry recorded "
+                    + version.bundleChecksum() + " (modified after registration)");
+        }
+        return read;
     }
 
     private AliasChange updateAlias(String model, String alias, java.util.function.UnaryOperator<AliasState> change) {
@@ -314,6 +331,14 @@ public final class FileModelRegistry implements ModelRegistry {
             return true;
         } catch (IllegalArgumentException e) {
             return false;
+        }
+    }
+
+    private static void deleteQuietly(Path directory) {
+        try {
+            AtomicFiles.deleteTree(directory);
+        } catch (IOException ignored) {
+            // The next writer removes whatever is left under .staging.
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.anomalyops.features.logs;
 
 import dev.anomalyops.core.ConfigurationException;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -52,6 +51,8 @@ public final class LogReader {
     private final boolean joinUnparsed;
     private final int maxRecordLines;
     private final int maxLineLength;
+    /** Most characters of one over-long line kept in the quarantine when reading a stream (16 Mi). */
+    static final int QUARANTINE_LINE_CHARACTERS = 1 << 24;
 
     private LogReader(Builder builder) {
         this.parser = builder.parser;
@@ -108,15 +109,63 @@ public final class LogReader {
      */
     public ReadSummary read(Reader in, Consumer<LogRecord> records, Consumer<RejectedLine> quarantine) {
         Session session = session(records, quarantine);
-        BufferedReader lines = in instanceof BufferedReader buffered ? buffered : new BufferedReader(in, 1 << 16);
+        // Not BufferedReader.readLine: it holds a whole line in memory before anyone can look at its length, so a
+        // file of gigabytes without a newline (a binary dump, a truncated gzip) would exhaust the heap. Here a line
+        // keeps at most QUARANTINE_LINE_CHARACTERS (or maxLineLength + 1 when larger); a longer one is quarantined
+        // with that prefix and its real length.
+        int keep = (int) Math.min(Integer.MAX_VALUE - 16L, Math.max(QUARANTINE_LINE_CHARACTERS, maxLineLength + 1L));
+        char[] buffer = new char[1 << 16];
+        StringBuilder line = new StringBuilder();
+        long length = 0;
+        boolean afterCr = false;
         try {
-            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                session.accept(line);
+            int read;
+            while ((read = in.read(buffer)) > 0) {
+                int start = 0;
+                for (int i = 0; i < read; i++) {
+                    char c = buffer[i];
+                    if (c != '\n' && c != '\r') {
+                        continue;
+                    }
+                    if (c == '\n' && afterCr && i == start && length == 0 && line.length() == 0) {
+                        // The \n of a \r\n whose \r ended the previous line (possibly in the previous buffer).
+                        afterCr = false;
+                        start = i + 1;
+                        continue;
+                    }
+                    length += append(line, buffer, start, i, keep);
+                    emit(session, line, length);
+                    length = 0;
+                    afterCr = c == '\r';
+                    start = i + 1;
+                }
+                if (start < read) {
+                    afterCr = false;
+                    length += append(line, buffer, start, read, keep);
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read the log: " + e.getMessage(), e);
         }
+        if (length > 0) {
+            emit(session, line, length);
+        }
         return session.finish();
+    }
+
+    private static int append(StringBuilder line, char[] buffer, int from, int to, int keep) {
+        int room = Math.max(0, keep - line.length());
+        line.append(buffer, from, Math.min(room, to - from));
+        return to - from;
+    }
+
+    private static void emit(Session session, StringBuilder line, long length) {
+        if (length > line.length()) {
+            session.acceptTooLong(line.toString(), length);
+        } else {
+            session.accept(line.toString());
+        }
+        line.setLength(0);
     }
 
     /**
@@ -205,6 +254,17 @@ public final class LogReader {
                 return;
             }
             reject(rejection);
+        }
+
+        /** A line longer than the reader keeps: quarantined with its first characters and its real length. */
+        void acceptTooLong(String prefix, long length) {
+            if (finished) {
+                throw new IllegalStateException("This read session is finished");
+            }
+            lineNumber++;
+            reject(new RejectedLine(lineNumber, prefix, "Line " + lineNumber + " is " + length
+                    + " characters long, more than the limit of " + maxLineLength + " (the quarantine keeps its first "
+                    + prefix.length() + ")"));
         }
 
         /**

@@ -431,11 +431,14 @@ public final class FeatureSpec {
                 problems.add("A feature spec needs at least one metric but has none");
             }
             Set<String> metricNames = new HashSet<>();
+            Set<String> repeated = new HashSet<>();
             for (MetricSpec metric : metrics) {
                 if (!NAME.matcher(metric.name()).matches()) {
                     problems.add("Metric name \"" + metric.name() + "\" must be 1 to 128 letters, digits or _ . : / -");
                 }
-                if (!metricNames.add(metric.name())) {
+                // One problem per repeated name, however often it repeats (a spec listing "cpu" 100,000 times
+                // must not give a message of 100,000 lines).
+                if (!metricNames.add(metric.name()) && repeated.add(metric.name())) {
                     problems.add("Metric \"" + metric.name() + "\" is listed twice");
                 }
                 if (metric.name().equals(instanceColumn) || metric.name().equals(timestampColumn)) {

@@ -37,6 +37,12 @@ final class SpecCodec {
     private static final Set<String> METRIC = Set.of("name", "fill", "required");
     private static final Set<String> WINDOW = Set.of("size", "stats", "nan", "minPeriods", "metrics");
 
+    /**
+     * Longest spec accepted, in characters. Real specs are a few kilobytes; SnakeYAML needs seconds per megabyte on
+     * some documents (a long quoted scalar), so a huge file is refused before it is parsed.
+     */
+    static final int MAX_CHARACTERS = 256 << 10;
+
     private SpecCodec() {}
 
     /** @param yaml spec text @return the spec */
@@ -53,6 +59,11 @@ final class SpecCodec {
     public static FeatureSpec read(Path file) {
         String text;
         try {
+            long size = Files.size(file);
+            if (size > 4L * MAX_CHARACTERS) {
+                throw new ConfigurationException("Feature spec file \"" + file + "\" is " + size + " bytes, more than a"
+                        + " spec can be (" + MAX_CHARACTERS + " characters)");
+            }
             text = Files.readString(file);
         } catch (IOException e) {
             throw new ConfigurationException("Feature spec file \"" + file + "\" cannot be read: " + e.getMessage(), e);
@@ -126,6 +137,10 @@ final class SpecCodec {
     }
 
     private static FeatureSpec parse(ObjectMapper mapper, String text, String format) {
+        if (text.length() > MAX_CHARACTERS) {
+            throw new ConfigurationException("Feature spec is " + text.length() + " characters of " + format
+                    + ", more than the limit of " + MAX_CHARACTERS);
+        }
         JsonNode root;
         try {
             root = mapper.readTree(text);

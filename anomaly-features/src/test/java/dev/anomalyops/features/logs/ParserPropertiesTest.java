@@ -23,6 +23,7 @@ import net.jqwik.api.constraints.Size;
  * record or a rejection with a reason, and the reader accounts for every line. Nothing else may escape (the
  * only documented exceptions are for misuse such as null arguments).
  */
+@net.jqwik.api.lifecycle.AddLifecycleHook(dev.anomalyops.core.testing.FuzzBudget.class)
 class ParserPropertiesTest {
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2024-08-01T00:00:00Z"), ZoneOffset.UTC);
     private static final List<LogLineParser> PARSERS = List.of(

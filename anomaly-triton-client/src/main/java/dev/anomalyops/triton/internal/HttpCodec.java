@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
 import dev.anomalyops.triton.Datatype;
 import dev.anomalyops.triton.InferRequest;
 import dev.anomalyops.triton.InferResponse;
@@ -233,7 +234,8 @@ public final class HttpCodec {
         List<Tensor> tensors = new ArrayList<>(inputs.size());
         for (PendingInput input : inputs) {
             if (input.binarySize >= 0) {
-                if (offset + input.binarySize > body.length) {
+                // Compare without adding: a declared size near Long.MAX_VALUE would overflow offset + size.
+                if (input.binarySize > body.length - offset) {
                     throw new InvalidRequestException("Input \"" + input.name + "\" declares binary_data_size "
                             + input.binarySize + " but only " + (body.length - offset) + " bytes of binary data remain");
                 }
@@ -264,7 +266,7 @@ public final class HttpCodec {
     private static PendingInput readInput(JsonParser p, long maxElements) throws IOException {
         expect(p.currentToken(), JsonToken.START_OBJECT, "an entry of \"inputs\"");
         PendingInput input = new PendingInput();
-        JsonNode deferredData = null;
+        TokenBuffer deferredData = null;
         boolean dataSeen = false;
         Object data = null;
         while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -316,7 +318,7 @@ public final class HttpCodec {
                         checkSize(input, count, maxElements);
                         data = readData(p, input.datatype, (int) count, input.name);
                     } else {
-                        deferredData = p.readValueAsTree();
+                        deferredData = buffered(p, maxElements, input.name);
                     }
                 }
                 default -> p.skipChildren();
@@ -338,13 +340,43 @@ public final class HttpCodec {
             throw new InvalidRequestException("Input \"" + input.name + "\" has neither \"data\" nor binary_data_size");
         }
         if (deferredData != null) {
-            try (JsonParser again = JSON.treeAsTokens(deferredData)) {
+            try (JsonParser again = deferredData.asParser(p.getCodec())) {
                 again.nextToken();
                 data = readData(again, input.datatype, (int) count, input.name);
             }
         }
         input.tensor = typed(input.name, input.datatype, input.shape, data);
         return input;
+    }
+
+    /**
+     * Keeps a {@code data} array that came before the input's shape or datatype, counting its values so that a
+     * huge array is refused at the element limit instead of being held as a tree several times its size.
+     */
+    private static TokenBuffer buffered(JsonParser p, long maxElements, @Nullable String name) throws IOException {
+        if (p.currentToken() != JsonToken.START_ARRAY) {
+            throw new InvalidRequestException("Input " + quoted(name) + " has \"data\" that is not an array");
+        }
+        TokenBuffer buffer = new TokenBuffer(p, null);
+        buffer.copyCurrentEvent(p);
+        int depth = 1;
+        long values = 0;
+        while (depth > 0) {
+            JsonToken token = p.nextToken();
+            if (token == null) {
+                throw new InvalidRequestException("Input " + quoted(name) + " has an unterminated \"data\" array");
+            }
+            if (token == JsonToken.START_ARRAY) {
+                depth++;
+            } else if (token == JsonToken.END_ARRAY) {
+                depth--;
+            } else if (++values > maxElements) {
+                throw new InvalidRequestException("Input " + quoted(name) + " has more than " + maxElements
+                        + " values in \"data\", the server's limit");
+            }
+            buffer.copyCurrentEvent(p);
+        }
+        return buffer;
     }
 
     private static void checkSize(PendingInput input, long count, long maxElements) {
@@ -563,7 +595,7 @@ public final class HttpCodec {
                 JsonNode size = output.path("parameters").path("binary_data_size");
                 if (!size.isMissingNode()) {
                     int n = size.asInt();
-                    if (offset + n > body.length) {
+                    if (n < 0 || n > body.length - offset) {
                         throw new InvalidRequestException("The response's output \"" + name + "\" declares "
                                 + n + " bytes of binary data but fewer remain");
                     }

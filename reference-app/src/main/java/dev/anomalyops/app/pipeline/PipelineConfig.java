@@ -114,6 +114,8 @@ public record PipelineConfig(Data data, Path workDir, String registry, String mo
     public record Retrain(int days, String alias, double minPrAuc, double maxPrAucDrop, String source, String canary) {}
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    /** Largest configuration file read. */
+    private static final long MAX_FILE_BYTES = 256 << 10;
 
     /** The keys, their defaults and how they are checked: the single source for the YAML and env-var names. */
     private static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
@@ -209,10 +211,16 @@ public record PipelineConfig(Data data, Path workDir, String registry, String mo
     private static void readYaml(Path file, Map<String, String> values, List<String> problems) {
         JsonNode root;
         try {
+            // A configuration is a few hundred bytes; SnakeYAML can take seconds per megabyte on hostile documents.
+            long size = Files.size(file);
+            if (size > MAX_FILE_BYTES) {
+                throw new ConfigurationException("The configuration file \"" + file + "\" is " + size
+                        + " bytes, more than the limit of " + MAX_FILE_BYTES);
+            }
             root = YAML.readTree(Files.readString(file));
         } catch (IOException e) {
             throw new ConfigurationException("Cannot read the configuration file \"" + file + "\": "
-                    + e.getMessage().lines().findFirst().orElse(""), e);
+                    + String.valueOf(e.getMessage()).lines().findFirst().orElse(""), e);
         }
         if (root == null || root.isNull() || root.isMissingNode()) {
             return;
