@@ -164,7 +164,23 @@ public final class LabelStore implements AutoCloseable {
                 boolean created = !Files.exists(file);
                 try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                         StandardOpenOption.APPEND)) {
-                    appender.append(channel, ByteBuffer.wrap(bytes));
+                    long before = channel.size();
+                    try {
+                        appender.append(channel, ByteBuffer.wrap(bytes));
+                    } catch (IOException e) {
+                        // A failed write or fsync may have left the whole transaction, commit line included, in the
+                        // file: cut it off, or the next reader would see labels this call reported as not stored.
+                        try {
+                            channel.truncate(before);
+                            channel.force(true);
+                        } catch (IOException undo) {
+                            e.addSuppressed(undo);
+                            throw new StorageException("Cannot append " + newLabels.size() + " labels to label store "
+                                    + file + ": " + e.getMessage() + ", and cutting the partial append off failed too:"
+                                    + " the next open keeps it only if its commit line reached the disk", e);
+                        }
+                        throw e;
+                    }
                 }
                 if (created) {
                     DurableFiles.syncDirectory(file.getParent());

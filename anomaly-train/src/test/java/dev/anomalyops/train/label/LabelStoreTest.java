@@ -102,7 +102,7 @@ class LabelStoreTest {
         assertThatThrownBy(() -> LabelStore.open(file, CLOCK, failing).append(batch, "review.csv"))
                 .isInstanceOf(StorageException.class)
                 .hasMessageContaining("No space left on device").hasMessageContaining("the store is unchanged");
-        assertThat(Files.size(file)).isGreaterThan(committed);
+        assertThat(Files.size(file)).as("the partial append is cut off").isEqualTo(committed);
 
         LabelStore reader = LabelStore.open(file, CLOCK);
         assertThat(reader.labels()).extracting(Label::id).containsExactly("keep");
@@ -110,10 +110,29 @@ class LabelStoreTest {
         LabelStore retry = LabelStore.open(file, CLOCK);
         ImportResult result = retry.append(batch, "review.csv");
         assertThat(result.added()).isEqualTo(50);
-        assertThat(retry.discardedBytes()).isGreaterThan(0);
+        assertThat(retry.discardedBytes()).isZero();
         assertThat(LabelStore.open(file, CLOCK).labels()).hasSize(51);
         assertThat(LabelStore.open(file, CLOCK).append(batch, "review.csv").added()).isZero();
         assertThat(reader.labels()).as("an older reader catches up").hasSize(51);
+    }
+
+    /** The whole transaction, commit line included, is written but fsync fails: the labels must not appear later. */
+    @Test
+    void anAppendWhoseFsyncFailsLeavesNoLabelsBehind() throws Exception {
+        Path file = temp.resolve("labels.jsonl");
+        LabelStore.open(file, CLOCK).append(List.of(human("keep", 1, "alice", 0)), "first");
+        long committed = Files.size(file);
+        LabelStore.Appender fsyncFails = (channel, bytes) -> {
+            DurableFiles.writeFully(channel, bytes);
+            throw new IOException("Input/output error (fsync)");
+        };
+        assertThatThrownBy(() -> LabelStore.open(file, CLOCK, fsyncFails)
+                .append(List.of(human("lost", 0, "bob", 5)), "review.csv"))
+                .isInstanceOf(StorageException.class).hasMessageContaining("the store is unchanged");
+        assertThat(Files.size(file)).isEqualTo(committed);
+        assertThat(LabelStore.open(file, CLOCK).labels()).extracting(Label::id).containsExactly("keep");
+        assertThat(LabelStore.open(file, CLOCK).append(List.of(human("lost", 0, "bob", 5)), "review.csv").added())
+                .as("the retry stores it").isEqualTo(1);
     }
 
     @Test
