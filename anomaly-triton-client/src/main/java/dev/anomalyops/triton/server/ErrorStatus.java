@@ -10,7 +10,8 @@ import java.util.concurrent.CompletionException;
 /**
  * The status a failure is answered with, on HTTP and on gRPC, following Triton's mapping (INVALID_ARG → 400 /
  * INVALID_ARGUMENT, NOT_FOUND → 404 / NOT_FOUND, UNAVAILABLE → 503 / UNAVAILABLE, UNSUPPORTED → 501 /
- * UNIMPLEMENTED, INTERNAL → 500 / INTERNAL), plus 413 / RESOURCE_EXHAUSTED for bodies over the size limit.
+ * UNIMPLEMENTED, INTERNAL → 500 / INTERNAL), plus 413 / RESOURCE_EXHAUSTED for bodies over the size limit and 429 / RESOURCE_EXHAUSTED for requests shed
+ * under overload.
  */
 public enum ErrorStatus {
     /** The request is malformed or does not fit the model. */
@@ -21,6 +22,8 @@ public enum ErrorStatus {
     METHOD_NOT_ALLOWED(405, 12),
     /** The body is larger than the server accepts. */
     PAYLOAD_TOO_LARGE(413, 8),
+    /** The server is at its concurrency limit and sheds the request; retry after a short wait. */
+    OVERLOADED(429, 8),
     /** The server or model is not ready, or a dependency failed transiently. */
     UNAVAILABLE(503, 14),
     /** A protocol feature the server does not implement. */

@@ -93,19 +93,18 @@ public final class GrpcEndpoints {
     }
 
     /**
-     * @param request a stream request message's bytes that the server will not score now
-     * @param limit the in-flight limit it went over
+     * @param request a stream request message's bytes that the server will not score now (overloaded)
+     * @param message why, for the caller
      * @return a {@code RESOURCE_EXHAUSTED} stream answer naming the request
      */
-    public byte[] overloadedStreamMessage(byte[] request, int limit) {
+    public byte[] overloadedStreamMessage(byte[] request, String message) {
         GrpcService.ModelInferRequest parsed;
         try {
             parsed = GrpcService.ModelInferRequest.parseFrom(request);
         } catch (InvalidProtocolBufferException e) {
             parsed = GrpcService.ModelInferRequest.getDefaultInstance();
         }
-        return streamError(parsed.getId(), parsed.getModelName(), "The stream has more than " + limit
-                + " requests waiting for their answers; read the answers before sending more", RESOURCE_EXHAUSTED);
+        return streamError(parsed.getId(), parsed.getModelName(), message, RESOURCE_EXHAUSTED);
     }
 
     private static byte[] streamError(String id, String model, Throwable failure) {

@@ -2,6 +2,7 @@ package dev.anomalyops.app.cli;
 
 import dev.anomalyops.app.explain.ExplainHandler;
 import dev.anomalyops.core.ConfigurationException;
+import dev.anomalyops.rag.CircuitBreaker;
 import dev.anomalyops.rag.Embedder;
 import dev.anomalyops.rag.Embedders;
 import dev.anomalyops.rag.ExplanationService;
@@ -52,7 +53,10 @@ final class Explanations implements AutoCloseable {
                 .groundingChecker(GroundingChecker.of(embedder));
         if (llmUrl != null) {
             OpenAiCompatibleClient client = new OpenAiCompatibleClient(LlmConfig.builder(llmUrl, llmModel).build());
-            builder.explainer(new LlmExplainer(client, PromptTemplate.defaults(), null, 1));
+            // A dead or slow LLM endpoint opens the breaker after 5 failures: explanations fall back to the template
+            // at once (with the reason) instead of each waiting for the time-out; a trial call after 30 s closes it.
+            CircuitBreaker breaker = CircuitBreaker.builder("llm").build();
+            builder.explainer(breaker.explainer(new LlmExplainer(client, PromptTemplate.defaults(), null, 1)));
         }
         return new Explanations(embedder, store, builder.build());
     }

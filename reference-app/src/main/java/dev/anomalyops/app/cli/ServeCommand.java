@@ -142,6 +142,24 @@ final class ServeCommand implements Callable<Integer> {
             description = "How often running canaries are checked, ISO-8601 (default: ${DEFAULT-VALUE}).")
     Duration evaluateEvery;
 
+    @Option(names = "--max-in-flight", defaultValue = "256", description = "Most inference requests queued or being"
+            + " scored; more are shed at once with HTTP 429 / gRPC RESOURCE_EXHAUSTED (default: ${DEFAULT-VALUE}).")
+    int maxInFlight;
+
+    @Option(names = "--scoring-threads", defaultValue = "0",
+            description = "Threads scoring inference requests; 0 for one per processor (default: ${DEFAULT-VALUE}).")
+    int scoringThreads;
+
+    @Option(names = "--shutdown-drain", defaultValue = "PT5S", description = "On SIGTERM, how long to keep answering"
+            + " after readiness went false, before in-flight requests are finished and the server stops, ISO-8601"
+            + " (default: ${DEFAULT-VALUE}).")
+    Duration shutdownDrain;
+
+    @Option(names = "--alias-poll", defaultValue = "PT10S", description = "How often the served alias is re-read from"
+            + " the registry; a promotion is loaded and swapped in without failing a request; PT0S to turn off"
+            + " (default: ${DEFAULT-VALUE}).")
+    Duration aliasPoll;
+
     @Option(names = "--explain", description = "Serve POST /v1/explain: similar past incidents (MiniLM embeddings, embedded"
             + " store) and the template explainer, or the LLM with --llm-url.")
     boolean explain;
@@ -177,9 +195,12 @@ final class ServeCommand implements Callable<Integer> {
         ModelRegistry models = registry.open();
         ServerSecurity security = security();
         InferenceServer server = ReferenceServer.start(models, new ReferenceServer.Settings(port, this.models, alias,
-                options, batching, Duration.ofNanos(batchDelayMicros * 1000), maxBodyBytes, maxRows, operations),
+                options, batching, Duration.ofNanos(batchDelayMicros * 1000), maxBodyBytes, maxRows, operations,
+                new ReferenceServer.Resilience(maxInFlight, scoringThreads > 0 ? scoringThreads
+                        : Math.max(1, Runtime.getRuntime().availableProcessors()), shutdownDrain, aliasPoll)),
                 explanations != null ? explanations.handler() : null, security);
         CountDownLatch stopped = new CountDownLatch(1);
+        // SIGTERM: readiness false, drain, finish in-flight requests, stop (see InferenceServer.close).
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
             models.close();

@@ -3,29 +3,35 @@ package dev.anomalyops.app.server;
 import dev.anomalyops.triton.server.GrpcEndpoints;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
- * One {@code ModelStreamInfer} call (Triton's bidirectional stream): answers each request message as it arrives,
- * lets answers overtake one another (the client matches them by id), and ends the response stream once the client
- * has half-closed and every answer is written. Answers complete on scoring threads while {@link StreamObserver} is
- * not thread-safe, so writes are serialised on this object.
+ * One {@code ModelStreamInfer} call (Triton's bidirectional stream): scores each request message on the scoring
+ * pool as it arrives, lets answers overtake one another (the client matches them by id), and ends the response
+ * stream once the client has half-closed and every answer is written. Answers complete on scoring threads while
+ * {@link StreamObserver} is not thread-safe, so writes are serialised on this object.
  *
- * <p>A client that sends faster than it reads cannot make the server buffer without bound: beyond
- * {@link #MAX_IN_FLIGHT} unanswered requests on one stream, further ones are answered at once with a
- * {@code RESOURCE_EXHAUSTED} stream error.
+ * <p>Each message counts against the server's in-flight limit ({@link Admission}) like a unary request: over it,
+ * the message is answered at once with a {@code RESOURCE_EXHAUSTED} stream error and the stream goes on, so a
+ * client that sends faster than the server scores cannot make it queue without bound.
  */
 final class InferStreamCall implements StreamObserver<byte[]> {
-    /** Most requests of one stream being scored at once. */
-    static final int MAX_IN_FLIGHT = 4096;
     private final GrpcEndpoints endpoints;
     private final StreamObserver<byte[]> responses;
+    private final Admission admission;
+    private final Executor scoring;
     private int inFlight;
     private boolean halfClosed;
     private boolean ended;
 
-    InferStreamCall(GrpcEndpoints endpoints, StreamObserver<byte[]> responses) {
+    InferStreamCall(GrpcEndpoints endpoints, StreamObserver<byte[]> responses, Admission admission,
+            Executor scoring) {
         this.endpoints = endpoints;
         this.responses = responses;
+        this.admission = admission;
+        this.scoring = scoring;
     }
 
     @Override
@@ -35,12 +41,22 @@ final class InferStreamCall implements StreamObserver<byte[]> {
                 return;
             }
             inFlight++;
-            if (inFlight > MAX_IN_FLIGHT) {
-                answered(endpoints.overloadedStreamMessage(request, MAX_IN_FLIGHT), null);
-                return;
-            }
         }
-        endpoints.handleStreamMessage(request).whenComplete(this::answered);
+        if (!admission.admitStreamMessage()) {
+            answered(endpoints.overloadedStreamMessage(request, admission.overloadedMessage()), null);
+            return;
+        }
+        CompletableFuture<byte[]> answer;
+        try {
+            answer = CompletableFuture.supplyAsync(() -> endpoints.handleStreamMessage(request), scoring)
+                    .thenCompose(f -> f);
+        } catch (RejectedExecutionException e) {
+            answer = CompletableFuture.failedFuture(e);
+        }
+        answer.whenComplete((response, failure) -> {
+            admission.release();
+            answered(response, failure);
+        });
     }
 
     private synchronized void answered(byte[] response, Throwable failure) {

@@ -38,7 +38,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The reference v2 inference server on Armeria: REST ({@code /v2/...}) and gRPC
@@ -54,6 +62,12 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Bodies over {@code maxRequestBytes} are refused before they are read whole: HTTP 413 with the protocol's
  * {@code {"error": ...}} object, gRPC {@code RESOURCE_EXHAUSTED}.
+ *
+ * <p>Under load: inference is scored on a fixed pool of scoring threads, off Armeria's event loops, so that the event
+ * loops keep reading requests and the queue of waiting requests is visible to {@link Admission}, which sheds what is
+ * over the in-flight limit with 429 / {@code RESOURCE_EXHAUSTED} (health and metadata are never shed). On
+ * {@link #close()} readiness goes false first, the server keeps answering for the drain period (so that load
+ * balancers stop sending), then stops accepting and lets in-flight requests finish.
  */
 public final class InferenceServer implements AutoCloseable {
     /** The HTTP header naming the user for sticky routing. */
@@ -66,14 +80,20 @@ public final class InferenceServer implements AutoCloseable {
     private final ScoringInferenceService service;
     private final PrometheusMeterRegistry registry;
     private final Runnable onClose;
+    private final ExecutorService scoring;
+    private final Duration drain;
 
     private InferenceServer(Server server, ScoringInferenceService service, PrometheusMeterRegistry registry,
-            Runnable onClose) {
+            Runnable onClose, ExecutorService scoring, Duration drain) {
         this.server = server;
         this.service = service;
         this.registry = registry;
         this.onClose = onClose;
+        this.scoring = scoring;
+        this.drain = drain;
     }
+
+    private static final Logger LOG = LoggerFactory.getLogger(InferenceServer.class);
 
     /**
      * @param service the scoring service (loads and serves the models)
@@ -87,11 +107,14 @@ public final class InferenceServer implements AutoCloseable {
      * @param guards authentication and rate limits in front of every service
      * @param tls TLS of the port; null for plaintext
      * @param onClose releases what the caller wired around the service, after the server stopped
+     * @param resilience in-flight limit, scoring threads and shutdown drain
      * @return the started server
      */
     static InferenceServer start(ScoringInferenceService service, RoutedInferenceService routed, AdminService admin,
             @Nullable ExplainHandler explain, PrometheusMeterRegistry registry, int port, long maxRequestBytes, long maxElements, Guards guards,
-            ServerSecurity.@Nullable Tls tls, Runnable onClose) {
+            ServerSecurity.@Nullable Tls tls, Runnable onClose, ReferenceServer.Resilience resilience) {
+        ExecutorService scoring = scoringPool(resilience.scoringThreads());
+        Admission admission = new Admission(resilience.maxInFlight(), registry);
         HttpEndpoints http = new HttpEndpoints(routed, maxElements);
         GrpcEndpoints grpc = new GrpcEndpoints(routed, maxElements);
         ServerServiceDefinition.Builder definition = ServerServiceDefinition.builder(GrpcEndpoints.SERVICE);
@@ -100,8 +123,10 @@ public final class InferenceServer implements AutoCloseable {
                     .setType(MethodDescriptor.MethodType.UNARY)
                     .setFullMethodName(MethodDescriptor.generateFullMethodName(GrpcEndpoints.SERVICE, method))
                     .setRequestMarshaller(BYTES).setResponseMarshaller(BYTES).build();
+            boolean infer = method.equals("ModelInfer");
             definition.addMethod(descriptor, ServerCalls.asyncUnaryCall((request, observer) ->
-                    grpc.handle(method, request).whenComplete((response, error) -> {
+                    (infer ? CompletableFuture.supplyAsync(() -> grpc.handle(method, request), scoring)
+                            .thenCompose(f -> f) : grpc.handle(method, request)).whenComplete((response, error) -> {
                         if (error != null) {
                             ErrorStatus status = ErrorStatus.of(error);
                             observer.onError(Status.fromCodeValue(status.grpcCode())
@@ -117,13 +142,20 @@ public final class InferenceServer implements AutoCloseable {
                 .setFullMethodName(MethodDescriptor.generateFullMethodName(GrpcEndpoints.SERVICE,
                         GrpcEndpoints.STREAM_METHOD))
                 .setRequestMarshaller(BYTES).setResponseMarshaller(BYTES).build(),
-                ServerCalls.asyncBidiStreamingCall(responses -> new InferStreamCall(grpc, responses)));
-        HttpService v2 = (ctx, req) -> HttpResponse.of(req.aggregate().thenCompose(aggregated -> {
-            String user = userId(aggregated);
-            HttpEndpoints endpoints = user == null ? http : new HttpEndpoints(routed.forUser(user), maxElements);
-            return endpoints.handle(req.method().name(), ctx.path(),
-                    aggregated.headers().get("inference-header-content-length"), aggregated.content().array());
-        }).thenApply(InferenceServer::reply));
+                ServerCalls.asyncBidiStreamingCall(responses -> new InferStreamCall(grpc, responses, admission,
+                        scoring)));
+        HttpService v2 = (ctx, req) -> {
+            java.util.function.Function<AggregatedHttpRequest, CompletableFuture<HttpReply>> handle = aggregated -> {
+                String user = userId(aggregated);
+                HttpEndpoints endpoints = user == null ? http : new HttpEndpoints(routed.forUser(user), maxElements);
+                return endpoints.handle(req.method().name(), ctx.path(),
+                        aggregated.headers().get("inference-header-content-length"), aggregated.content().array());
+            };
+            // Inference is scored on the scoring pool; health and metadata stay on the event loop (cheap, never queued).
+            CompletableFuture<HttpReply> replied = ctx.path().endsWith("/infer")
+                    ? req.aggregate().thenComposeAsync(handle, scoring) : req.aggregate().thenCompose(handle);
+            return HttpResponse.of(replied.thenApply(InferenceServer::reply));
+        };
         HttpService operations = (ctx, req) -> HttpResponse.of(req.aggregate()
                 .thenApply(aggregated -> admin.handle(aggregated, ctx.path())));
         ServerBuilder builder = Server.builder();
@@ -137,7 +169,7 @@ public final class InferenceServer implements AutoCloseable {
                 .errorHandler(new TooLargeHandler(maxRequestBytes))
                 .service(GrpcService.builder().addService(definition.build())
                         .maxRequestMessageLength((int) Math.min(Integer.MAX_VALUE, maxRequestBytes))
-                        .maxResponseMessageLength(256 << 20).build())
+                        .maxResponseMessageLength(256 << 20).build(), admission.decorator())
                 // A stream lives as long as its client keeps it: no request timeout on it (each of its requests
                 // is answered at once; unary calls keep the default timeout).
                 .decorator("/" + GrpcEndpoints.SERVICE + "/" + GrpcEndpoints.STREAM_METHOD, (delegate, ctx, req) -> {
@@ -149,8 +181,8 @@ public final class InferenceServer implements AutoCloseable {
                 .route().path("/feedback").maxRequestLength(ADMIN_MAX_BYTES).build(operations)
                 .route().pathPrefix("/admin").maxRequestLength(ADMIN_MAX_BYTES).build(operations)
                 // "/v2" itself is server metadata: bound exactly too, or Armeria would redirect it to "/v2/".
-                .route().path("/v2").maxRequestLength(maxRequestBytes).build(v2)
-                .route().pathPrefix("/v2").maxRequestLength(maxRequestBytes).build(v2);
+                .route().path("/v2").maxRequestLength(maxRequestBytes).decorator(admission.decorator()).build(v2)
+                .route().pathPrefix("/v2").maxRequestLength(maxRequestBytes).decorator(admission.decorator()).build(v2);
         if (explain != null) {
             HttpService explainService = (ctx, req) -> HttpResponse.of(req.aggregate()
                     .thenCompose(aggregated -> explain.handle(aggregated.content().array()))
@@ -159,8 +191,23 @@ public final class InferenceServer implements AutoCloseable {
                     .maxRequestLength(ADMIN_MAX_BYTES).build(explainService);
         }
         Server server = builder.build();
-        server.start().join();
-        return new InferenceServer(server, service, registry, onClose);
+        try {
+            server.start().join();
+        } catch (RuntimeException e) {
+            scoring.shutdownNow();
+            throw e;
+        }
+        return new InferenceServer(server, service, registry, onClose, scoring, resilience.shutdownDrain());
+    }
+
+    private static ExecutorService scoringPool(int threads) {
+        AtomicInteger n = new AtomicInteger();
+        // Unbounded queue: Admission bounds what reaches it (inference requests in flight).
+        return new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "anomalyops-score-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /**
@@ -245,11 +292,24 @@ public final class InferenceServer implements AutoCloseable {
         return service;
     }
 
-    /** Reports not-ready, lets in-flight requests finish (Armeria's graceful shutdown), then stops. */
+    /**
+     * Reports not-ready at once, keeps answering for the drain period (load balancers see the readiness change and
+     * stop sending), then stops accepting and lets in-flight requests finish (Armeria's graceful shutdown: a quiet
+     * period of 1 s, at most 10 s), then releases the models.
+     */
     @Override
     public void close() {
         service.ready(false);
+        if (!drain.isZero()) {
+            LOG.info("Not ready; answering for {} ms more before stopping", drain.toMillis());
+            try {
+                Thread.sleep(drain.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         server.stop().join();
+        scoring.shutdown();
         service.close();
         onClose.run();
     }

@@ -43,19 +43,83 @@ public final class ReferenceServer {
      * @param maxRequestBytes body limit
      * @param maxRows most rows per request
      * @param operations rollout, monitoring and admin settings
+     * @param resilience load shedding, scoring threads, shutdown drain and alias polling
      */
     public record Settings(int port, List<String> models, String alias, ScorerOptions options,
             ScoringInferenceService.Batching batching, Duration batchDelay, long maxRequestBytes, long maxRows,
-            Operations operations) {
+            Operations operations, Resilience resilience) {
         /** Checks nulls. */
         public Settings {
             Objects.requireNonNull(operations, "operations");
+            Objects.requireNonNull(resilience, "resilience");
+        }
+
+        /** Settings with {@link Resilience#defaults()}. */
+        public Settings(int port, List<String> models, String alias, ScorerOptions options,
+                ScoringInferenceService.Batching batching, Duration batchDelay, long maxRequestBytes, long maxRows,
+                Operations operations) {
+            this(port, models, alias, options, batching, batchDelay, maxRequestBytes, maxRows, operations,
+                    Resilience.defaults());
+        }
+
+        /**
+         * @param resilience the resilience settings to use
+         * @return these settings with {@code resilience} instead
+         */
+        public Settings withResilience(Resilience resilience) {
+            return new Settings(port, models, alias, options, batching, batchDelay, maxRequestBytes, maxRows,
+                    operations, resilience);
         }
 
         /** Settings with {@link Operations#defaults()}. */
         public Settings(int port, List<String> models, String alias, ScorerOptions options,
                 ScoringInferenceService.Batching batching, Duration batchDelay, long maxRequestBytes, long maxRows) {
             this(port, models, alias, options, batching, batchDelay, maxRequestBytes, maxRows, Operations.defaults());
+        }
+    }
+
+    /**
+     * How the server behaves under load and while it changes: load shedding, scoring threads, the shutdown drain and
+     * the alias poll that picks up promotions. See docs/reliability.md.
+     *
+     * @param maxInFlight most inference requests admitted at once (queued or being scored); more are shed at once with
+     *     HTTP 429 / gRPC {@code RESOURCE_EXHAUSTED}. Bounds the queueing delay of admitted requests to about
+     *     {@code maxInFlight} requests' scoring time divided by {@code scoringThreads}.
+     * @param scoringThreads threads scoring inference requests (off the network event loops)
+     * @param shutdownDrain how long the server keeps answering after readiness went false on close (SIGTERM), so that
+     *     load balancers stop sending before it stops accepting; zero to stop at once
+     * @param aliasPoll how often the served alias is re-read from the registry; a moved alias (a promotion) loads the
+     *     new version and swaps it in atomically, with no failed request. Zero: only on an explicit load
+     *     ({@code POST /v2/repository/models/{m}/load}) or a rollout.
+     */
+    public record Resilience(int maxInFlight, int scoringThreads, Duration shutdownDrain, Duration aliasPoll) {
+        /** Checks the values. */
+        public Resilience {
+            List<String> problems = new java.util.ArrayList<>();
+            if (maxInFlight < 1) {
+                problems.add("maxInFlight must be at least 1 but was " + maxInFlight);
+            }
+            if (scoringThreads < 1 || scoringThreads > 1024) {
+                problems.add("scoringThreads must be between 1 and 1024 but was " + scoringThreads);
+            }
+            if (shutdownDrain == null || shutdownDrain.isNegative()) {
+                problems.add("shutdownDrain must be zero or positive but was " + shutdownDrain);
+            }
+            if (aliasPoll == null || aliasPoll.isNegative()) {
+                problems.add("aliasPoll must be zero or positive but was " + aliasPoll);
+            }
+            if (!problems.isEmpty()) {
+                throw new dev.anomalyops.core.ConfigurationException(problems);
+            }
+        }
+
+        /**
+         * @return 256 requests in flight (at about 100 µs per single-row request and two scoring threads, about 13 ms of
+         *     queueing at most), one scoring thread per processor, no drain, no alias poll
+         */
+        public static Resilience defaults() {
+            return new Resilience(256, Math.max(1, Runtime.getRuntime().availableProcessors()), Duration.ZERO,
+                    Duration.ZERO);
         }
     }
 
@@ -171,6 +235,11 @@ public final class ReferenceServer {
         if (every > 0) {
             evaluator.scheduleWithFixedDelay(rollouts::evaluateAll, every, every, TimeUnit.MILLISECONDS);
         }
+        long poll = settings.resilience().aliasPoll().toMillis();
+        if (poll > 0) {
+            AliasWatcher watcher = new AliasWatcher(registry, settings.alias(), source.models(), rollouts, service);
+            evaluator.scheduleWithFixedDelay(watcher, poll, poll, TimeUnit.MILLISECONDS);
+        }
         long maxElements = settings.maxRows() * 4096;
         return InferenceServer.start(service, routed, admin, explain, metrics, settings.port(),
                 settings.maxRequestBytes(), maxElements, guards, security.tls(), () -> {
@@ -179,7 +248,7 @@ public final class ReferenceServer {
                     rollouts.close();
                     variants.close();
                     source.close();
-                });
+                }, settings.resilience());
     }
 
     /** The webhook secret: the file's bytes without trailing line breaks (what {@code echo > file} adds). */
