@@ -1,11 +1,11 @@
 package dev.anomalyops.spark;
 
 import static org.apache.spark.sql.functions.abs;
-import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.isnan;
@@ -18,7 +18,6 @@ import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.monotonically_increasing_id;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.sequence;
-import static org.apache.spark.sql.functions.stddev_samp;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
@@ -52,8 +51,9 @@ import org.apache.spark.sql.types.TimestampType;
 
 /**
  * The Spark execution of a {@link FeatureSpec}: per-instance windows, lags, rates of change and calendar features as
- * DataFrame window functions ({@code avg}, {@code stddev_samp}, {@code min}, {@code max}, {@code count},
- * {@code lag}, {@code last}) partitioned by instance, so that the work spreads over the cluster by instance. It
+ * DataFrame window functions ({@code count}, {@code sum}, {@code min}, {@code max}, {@code first}, {@code last},
+ * {@code lag} over running and whole-block frames) partitioned by instance, so that the work spreads over the
+ * cluster by instance. It
  * gives the same feature values as {@code OnlineFeatures} and {@code BatchFeatures} for samples in time order
  * (the equality is tested value by value on real data):
  *
@@ -68,7 +68,10 @@ import org.apache.spark.sql.types.TimestampType;
  *       lags begin afresh.</li>
  *   <li>NaN, infinite and null inputs are missing; {@link FillPolicy#PREVIOUS} carries the last present value; each
  *       window's {@link NanPolicy} and {@code minPeriods} decide when a statistic is defined (NaN otherwise).</li>
- *   <li>Statistics are computed in double precision and rounded to float32, as in the Java executions.</li>
+ *   <li>Means and standard deviations come from block moments, with the same double operations in the same order
+ *       as the Java executions (see anomaly-features' {@code RollingWindow}), so the float32 results are the same
+ *       bits, also where the exact value sits on a float32 rounding boundary; min and max are exact. Every frame
+ *       is a running or whole-block one, O(1) per row and statistic.</li>
  * </ul>
  *
  * <p>Rows with no instance or no timestamp are rejected with a reason too: {@code rowsIn = features + rejected},
@@ -221,10 +224,6 @@ public final class SparkFeatures {
             reset = reset.or(gap.gt(lit(maxGapMs)));
         }
         Dataset<Row> stepped = accepted.withColumn("_ao_gap", gap).withColumn("_ao_reset", when(reset, 1).otherwise(0));
-        WindowSpec running = org.apache.spark.sql.expressions.Window.partitionBy(I).orderBy(col(T), col(SEQ))
-                .rowsBetween(org.apache.spark.sql.expressions.Window.unboundedPreceding(),
-                        org.apache.spark.sql.expressions.Window.currentRow());
-        stepped = stepped.withColumn(SEGMENT, sum(col("_ao_reset")).over(running));
         if (spec.gap() == GapPolicy.FILL) {
             long interval = spec.interval().orElseThrow().toMillis();
             // Steps on the interval grid, rounded to the nearest; more missing steps than the history holds change
@@ -235,10 +234,14 @@ public final class SparkFeatures {
         } else {
             stepped = stepped.withColumn(INC, lit(1L));
         }
-        WindowSpec runningInSegment = org.apache.spark.sql.expressions.Window.partitionBy(I, SEGMENT).orderBy(col(T), col(SEQ))
-                .rowsBetween(org.apache.spark.sql.expressions.Window.unboundedPreceding(),
-                        org.apache.spark.sql.expressions.Window.currentRow());
-        stepped = stepped.withColumn(STEP, sum(col(INC)).over(runningInSegment).minus(1))
+        // Segments and steps in the same order as the duplicates and gaps (no new sort): a step is the running count of
+        // grid steps since the instance's latest reset.
+        WindowSpec running = byTime.rowsBetween(org.apache.spark.sql.expressions.Window.unboundedPreceding(),
+                org.apache.spark.sql.expressions.Window.currentRow());
+        stepped = stepped.select(col("*"), sum(col("_ao_reset")).over(running).as(SEGMENT),
+                sum(col(INC)).over(running).as("_ao_cumulative"));
+        stepped = stepped.withColumn(STEP, col("_ao_cumulative").minus(
+                        max(when(col("_ao_reset").equalTo(1), col("_ao_cumulative"))).over(running)))
                 .withColumn(REAL, lit(true));
 
         List<String> keep = new ArrayList<>(List.of(I, T, SEQ, SEGMENT, STEP, REAL));
@@ -267,14 +270,20 @@ public final class SparkFeatures {
             all = all.unionByName(gaps);
         }
 
-        WindowSpec bySteps = org.apache.spark.sql.expressions.Window.partitionBy(I, SEGMENT).orderBy(STEP);
+        // Without FILL every row is a step, in the order already sorted for the segments: the lags and the fill policy
+        // run over the instance's rows and are kept within the segment (STEP >= k; the last present value's segment).
+        // FILL adds rows, which need a sort by step.
+        WindowSpec bySteps = spec.gap() == GapPolicy.FILL
+                ? org.apache.spark.sql.expressions.Window.partitionBy(I, SEGMENT).orderBy(STEP) : byTime;
+        WindowSpec stepsSoFar = bySteps.rowsBetween(org.apache.spark.sql.expressions.Window.unboundedPreceding(),
+                org.apache.spark.sql.expressions.Window.currentRow());
         // The metric values after the fill policy: what the Java state keeps in its history ring.
-        List<Column> filledCols = new ArrayList<>(List.of(col(I), col(T), col(SEGMENT), col(STEP), col(REAL)));
+        List<Column> filledCols = new ArrayList<>(List.of(col(I), col(T), col(SEQ), col(SEGMENT), col(STEP), col(REAL)));
         for (int m = 0; m < mCount; m++) {
             Column x = col(metricColumn(m));
             if (metrics.get(m).fill() == FillPolicy.PREVIOUS) {
-                x = last(x, true).over(bySteps.rowsBetween(org.apache.spark.sql.expressions.Window.unboundedPreceding(),
-                        org.apache.spark.sql.expressions.Window.currentRow()));
+                Column lastSegment = last(when(x.isNotNull(), col(SEGMENT)), true).over(stepsSoFar);
+                x = when(lastSegment.equalTo(col(SEGMENT)), last(x, true).over(stepsSoFar));
             }
             filledCols.add(x.as(metricColumn(m)));
         }
@@ -283,45 +292,141 @@ public final class SparkFeatures {
         }
         Dataset<Row> filled = all.select(filledCols.toArray(Column[]::new));
 
-        Map<String, Column> features = new LinkedHashMap<>();
+        // Feature columns are computed stage by stage, each as a float column named after its schema position
+        // (_ao_f<i>), so that the rows carried through the later sorts stay narrow.
+        List<String> names = spec.schema().names();
+        Map<String, Integer> position = new java.util.HashMap<>();
+        for (int i = 0; i < names.size(); i++) {
+            position.put(names.get(i), i);
+        }
+        List<String> done = new ArrayList<>();
+        // Raw values, lags, differences and rates of change: the step order of the fill stage, no new sort.
+        List<Column> stepCols = new ArrayList<>(List.of(col("*")));
         for (int m = 0; m < mCount; m++) {
             String name = metrics.get(m).name();
             Column x = col(metricColumn(m));
             if (spec.raw()) {
-                features.put(name, x);
-            }
-            for (Window w : spec.windows()) {
-                if (!spec.applies(w, name)) {
-                    continue;
-                }
-                int length = spec.lengthOf(w);
-                WindowSpec frame = bySteps.rowsBetween(-(length - 1), 0);
-                Column n = count(x).over(frame);
-                Column ok = w.nan() == NanPolicy.PROPAGATE
-                        ? col(STEP).plus(1).geq(length).and(n.equalTo(length))
-                        : n.geq(w.minPeriods());
-                for (Stat stat : w.stats()) {
-                    String feature = name + "_" + stat.wireName() + "_" + w.label();
-                    Column value = switch (stat) {
-                        case MEAN -> when(ok, avg(x).over(frame));
-                        case STD -> when(ok.and(n.geq(2)), stddev_samp(x).over(frame));
-                        case MIN -> when(ok, min(x).over(frame));
-                        case MAX -> when(ok, max(x).over(frame));
-                    };
-                    features.put(feature, value);
-                }
+                stepCols.add(feature(x, name, position, done));
             }
             for (int k : spec.lags()) {
-                features.put(name + "_lag_" + k, lag(x, k).over(bySteps));
+                stepCols.add(feature(lagInSegment(x, k, bySteps), name + "_lag_" + k, position, done));
             }
             for (int k : spec.diffs()) {
-                features.put(name + "_diff_" + k, x.minus(lag(x, k).over(bySteps)));
+                stepCols.add(feature(x.minus(lagInSegment(x, k, bySteps)), name + "_diff_" + k, position, done));
             }
             for (int k : spec.pctChanges()) {
-                Column before = lag(x, k).over(bySteps);
-                features.put(name + "_pct_" + k, when(before.equalTo(0.0), lit(Double.NaN))
-                        .otherwise(x.minus(before).divide(before)));
+                Column before = lagInSegment(x, k, bySteps);
+                stepCols.add(feature(when(before.equalTo(0.0), lit(Double.NaN)).otherwise(x.minus(before).divide(before)),
+                        name + "_pct_" + k, position, done));
             }
+        }
+        Dataset<Row> staged = filled.select(stepCols.toArray(Column[]::new));
+
+        // Window statistics from block moments, the same operations in the same order as the Java executions'
+        // RollingWindow (see its class comment): per window length L, steps fall into blocks of L; a window is the
+        // prefix of its block (running frames, left to right) plus a suffix of the block before (running frames over
+        // the reversed block, read L - 1 steps later with lag). Every frame is a running or whole-block one: O(1)
+        // per row. Per length: one sort for the reversed block order, one for the block order (which the lag
+        // shares), and the intermediate columns are dropped once the length's features are computed.
+        Map<Integer, Set<Integer>> byLength = new java.util.TreeMap<>();
+        Map<Integer, boolean[]> extremes = new java.util.TreeMap<>();
+        for (Window w : spec.windows()) {
+            int length = spec.lengthOf(w);
+            for (int m = 0; m < mCount; m++) {
+                if (spec.applies(w, metrics.get(m).name())) {
+                    byLength.computeIfAbsent(length, k -> new java.util.TreeSet<>()).add(m);
+                    boolean[] e = extremes.computeIfAbsent(length * 1024 + m, k -> new boolean[2]);
+                    e[0] |= w.stats().contains(Stat.MIN);
+                    e[1] |= w.stats().contains(Stat.MAX);
+                }
+            }
+        }
+        for (Map.Entry<Integer, Set<Integer>> e : byLength.entrySet()) {
+            int length = e.getKey();
+            String block = "_ao_b" + length;
+            staged = staged.withColumn(block, expr(STEP + " div " + length));
+            WindowSpec reversed = org.apache.spark.sql.expressions.Window.partitionBy(I, SEGMENT, block)
+                    .orderBy(col(STEP).desc());
+            WindowSpec forward = org.apache.spark.sql.expressions.Window.partitionBy(I, SEGMENT, block).orderBy(STEP);
+            // The same order as forward (the block is a function of the step), so the lag needs no new sort.
+            WindowSpec forwardSteps = org.apache.spark.sql.expressions.Window.partitionBy(I, SEGMENT).orderBy(block, STEP);
+            List<String> intermediate = new ArrayList<>(List.of(block));
+            // Shifts: the suffix's is the block's last present value, the prefix's its first one.
+            List<Column> shifts = new ArrayList<>(List.of(col("*")));
+            WindowSpec wholeBlock = reversed.rowsBetween(org.apache.spark.sql.expressions.Window.unboundedPreceding(),
+                    org.apache.spark.sql.expressions.Window.unboundedFollowing());
+            for (int m : e.getValue()) {
+                shifts.add(first(col(metricColumn(m)), true).over(wholeBlock).as(moment(length, m, "a", "h")));
+                shifts.add(last(col(metricColumn(m)), true).over(wholeBlock).as(moment(length, m, "b", "h")));
+                intermediate.add(moment(length, m, "a", "h"));
+                intermediate.add(moment(length, m, "b", "h"));
+            }
+            staged = staged.select(shifts.toArray(Column[]::new));
+            for (String part : List.of("a", "b")) {
+                WindowSpec upTo = (part.equals("a") ? reversed : forward).rowsBetween(
+                        org.apache.spark.sql.expressions.Window.unboundedPreceding(),
+                        org.apache.spark.sql.expressions.Window.currentRow());
+                List<Column> sums = new ArrayList<>(List.of(col("*")));
+                for (int m : e.getValue()) {
+                    Column x = col(metricColumn(m));
+                    Column y = x.minus(col(moment(length, m, part, "h")));
+                    boolean[] x2 = extremes.get(length * 1024 + m);
+                    for (String what : List.of("n", "s1", "s2", "min", "max")) {
+                        Column value;
+                        switch (what) {
+                            case "n" -> value = count(x);
+                            case "s1" -> value = sum(y);
+                            case "s2" -> value = sum(y.multiply(y));
+                            case "min" -> value = x2[0] ? min(x) : null;
+                            default -> value = x2[1] ? max(x) : null;
+                        }
+                        if (value != null) {
+                            sums.add(value.over(upTo).as(moment(length, m, part, what)));
+                            intermediate.add(moment(length, m, part, what));
+                        }
+                    }
+                }
+                staged = staged.select(sums.toArray(Column[]::new));
+            }
+            // The suffix that completes each window: the previous block's, at the step just after the window's start.
+            List<Column> lagged = new ArrayList<>(List.of(col("*")));
+            for (int m : e.getValue()) {
+                boolean[] x2 = extremes.get(length * 1024 + m);
+                for (String what : List.of("n", "s1", "s2", "h", "min", "max")) {
+                    if (what.equals("min") && !x2[0] || what.equals("max") && !x2[1]) {
+                        continue;
+                    }
+                    lagged.add(lag(col(moment(length, m, "a", what)), length - 1).over(forwardSteps)
+                            .as(moment(length, m, "prev", what)));
+                    intermediate.add(moment(length, m, "prev", what));
+                }
+            }
+            staged = staged.select(lagged.toArray(Column[]::new));
+            List<Column> stats = new ArrayList<>(List.of(col("*")));
+            for (int m : e.getValue()) {
+                String name = metrics.get(m).name();
+                BlockMoments bm = new BlockMoments(length, m);
+                for (Window w : spec.windows()) {
+                    if (spec.lengthOf(w) != length || !spec.applies(w, name)) {
+                        continue;
+                    }
+                    Column ok = w.nan() == NanPolicy.PROPAGATE ? bm.n.equalTo(length) : bm.n.geq(w.minPeriods());
+                    for (Stat stat : w.stats()) {
+                        Column value = switch (stat) {
+                            case MEAN -> when(ok.and(bm.n.gt(0)), bm.mean());
+                            case STD -> when(ok.and(bm.n.geq(2)), bm.std());
+                            case MIN -> when(ok, bm.extreme("min"));
+                            case MAX -> when(ok, bm.extreme("max"));
+                        };
+                        stats.add(feature(value, name + "_" + stat.wireName() + "_" + w.label(), position, done));
+                    }
+                }
+            }
+            staged = staged.select(stats.toArray(Column[]::new)).drop(intermediate.toArray(String[]::new));
+        }
+        Map<String, Column> features = new LinkedHashMap<>();
+        for (String name : done) {
+            features.put(name, col(featureColumn(position.get(name))));
         }
         if (!spec.time().isEmpty()) {
             Column local = LocalCalendar.localMillis(col(T), spec.zone());
@@ -340,6 +445,14 @@ public final class SparkFeatures {
             }
         }
         List<String> expected = spec.schema().names();
+        Map<String, Column> ordered = new LinkedHashMap<>();
+        for (String name : expected) {
+            Column c = features.get(name);
+            if (c != null) {
+                ordered.put(name, c);
+            }
+        }
+        features = ordered;
         if (!new ArrayList<>(features.keySet()).equals(expected)) {
             throw new IllegalStateException("Spark feature columns " + features.keySet() + " differ from the schema " + expected);
         }
@@ -352,7 +465,7 @@ public final class SparkFeatures {
         for (int c = 0; c < carry.size(); c++) {
             out.add(col(carryColumn(c)).as(carry.get(c)));
         }
-        Dataset<Row> result = filled.select(out.toArray(Column[]::new)).filter(col(REAL)).drop(REAL);
+        Dataset<Row> result = staged.select(out.toArray(Column[]::new)).filter(col(REAL)).drop(REAL);
         return new Result(result, rejected);
     }
 
@@ -378,6 +491,110 @@ public final class SparkFeatures {
 
     private static Column functionsFloorMod(Column value, long divisor) {
         return org.apache.spark.sql.functions.pmod(value, lit(divisor));
+    }
+
+    /** The value {@code k} steps back in the same segment (null before it). */
+    private static Column lagInSegment(Column x, int k, WindowSpec bySteps) {
+        return when(col(STEP).geq(k), lag(x, k).over(bySteps));
+    }
+
+    /** A feature as its final float column (NaN where undefined), named after its schema position. */
+    private static Column feature(Column value, String name, Map<String, Integer> position, List<String> done) {
+        Integer at = position.get(name);
+        if (at == null) {
+            throw new IllegalStateException("Spark feature \"" + name + "\" is not in the schema " + position.keySet());
+        }
+        done.add(name);
+        return coalesce(value.cast(DataTypes.FloatType), lit(Float.NaN)).as(featureColumn(at));
+    }
+
+    private static String featureColumn(int at) {
+        return "_ao_f" + at;
+    }
+
+    private static String moment(int length, int m, String part, String what) {
+        return "_ao_w" + length + "_m" + m + "_" + part + "_" + what;
+    }
+
+    /**
+     * One window's statistics from its two parts: {@code a}, the suffix of the previous block (empty when the
+     * window starts at a block boundary or in the first block), and {@code b}, the prefix of the current block. The
+     * operations and their order are those of the Java executions' RollingWindow, so the doubles are the same bits.
+     */
+    private static final class BlockMoments {
+        final Column na;
+        final Column nb;
+        final Column n;
+        final Column ha;
+        final Column hb;
+        final Column sa1;
+        final Column sa2;
+        final Column sb1;
+        final Column sb2;
+        final int length;
+        final int m;
+        final Column hasSuffix;
+
+        BlockMoments(int length, int m) {
+            this.length = length;
+            this.m = m;
+            // The window ending at position p of its block takes the previous block's suffix from position p + 1.
+            this.hasSuffix = expr(STEP + " % " + length).lt(length - 1)
+                    .and(col(moment(length, m, "prev", "n")).isNotNull());
+            this.na = when(hasSuffix, col(moment(length, m, "prev", "n"))).otherwise(lit(0L));
+            this.nb = col(moment(length, m, "b", "n"));
+            this.n = na.plus(nb);
+            this.ha = col(moment(length, m, "prev", "h"));
+            this.hb = col(moment(length, m, "b", "h"));
+            this.sa1 = col(moment(length, m, "prev", "s1"));
+            this.sa2 = col(moment(length, m, "prev", "s2"));
+            this.sb1 = coalesce(col(moment(length, m, "b", "s1")), lit(0.0));
+            this.sb2 = coalesce(col(moment(length, m, "b", "s2")), lit(0.0));
+        }
+
+        private Column ma() {
+            return sa1.divide(na.cast(DataTypes.DoubleType));
+        }
+
+        private Column mb() {
+            return sb1.divide(nb.cast(DataTypes.DoubleType));
+        }
+
+        private Column total() {
+            return na.cast(DataTypes.DoubleType).plus(nb.cast(DataTypes.DoubleType));
+        }
+
+        private Column delta() {
+            return hb.minus(ha).plus(mb().minus(ma()));
+        }
+
+        Column mean() {
+            return when(na.equalTo(0), hb.plus(mb()))
+                    .when(nb.equalTo(0), ha.plus(ma()))
+                    .otherwise(ha.plus(ma()).plus(delta().multiply(nb.cast(DataTypes.DoubleType).divide(total()))));
+        }
+
+        Column std() {
+            Column m2a = nonNegative(sa2.minus(sa1.multiply(ma())));
+            Column m2b = nonNegative(sb2.minus(sb1.multiply(mb())));
+            Column both = m2a.plus(m2b).plus(delta().multiply(delta()).multiply(
+                    na.cast(DataTypes.DoubleType).multiply(nb.cast(DataTypes.DoubleType)).divide(total())));
+            Column m2 = when(na.equalTo(0), sb2.minus(sb1.multiply(mb())))
+                    .when(nb.equalTo(0), sa2.minus(sa1.multiply(ma())))
+                    .otherwise(both);
+            return org.apache.spark.sql.functions.sqrt(nonNegative(m2).divide(n.minus(1).cast(DataTypes.DoubleType)));
+        }
+
+        Column extreme(String what) {
+            Column prev = when(hasSuffix, col(moment(length, m, "prev", what)));
+            Column current = col(moment(length, m, "b", what));
+            // Exact either way; ties between equal values keep the earlier one, as the Java scan does.
+            return what.equals("min") ? least(prev, current) : greatest(prev, current);
+        }
+
+        private static Column nonNegative(Column v) {
+            return when(v.lt(0.0), lit(0.0)).otherwise(v);
+        }
     }
 
     private static String carryColumn(int c) {
