@@ -21,7 +21,7 @@ public final class ArchitectureRules {
     public static final String[] LIBRARY_PACKAGES = {
         "dev.anomalyops.core..", "dev.anomalyops.features..", "dev.anomalyops.train..", "dev.anomalyops.triton..",
         "dev.anomalyops.rag..", "dev.anomalyops.drift..", "dev.anomalyops.registry..", "dev.anomalyops.scoring..",
-        "dev.anomalyops.rollout.."
+        "dev.anomalyops.rollout..", "dev.anomalyops.spark.."
     };
 
     /** anomaly-core depends on no other module of the project. */

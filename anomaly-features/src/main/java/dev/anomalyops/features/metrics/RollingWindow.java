@@ -1,14 +1,21 @@
 package dev.anomalyops.features.metrics;
 
 /**
- * One rolling window over one metric of one instance: Welford moments and, for windows longer than
- * {@link #SCAN_MAX}, monotonic min/max deques over the metric's shared history ring. Every update is O(1) (the
- * deques amortised; a scan of at most {@code SCAN_MAX} values for short windows). The moments are recomputed exactly
- * with two passes over the window every {@code length} updates, so the error of the incremental update cannot
- * build up over a long series (amortised O(1)), and also when the sum of squares collapses below a millionth of
- * its peak since the last recomputation: a large value leaving the window would otherwise leave its rounding
- * error behind in a now tiny variance (a constant window must give std 0, not noise). That second trigger costs
- * O(length) and fires at most once per value leaving the window; on real data it is rare.
+ * One rolling window over one metric of one instance: mean and standard deviation from block moments, min/max by
+ * scanning (short windows) or monotonic deques over the metric's shared history ring. Every update is O(1) (amortised).
+ *
+ * <p>The moments are a pure function of the window's values and of where the window falls on a grid of blocks of
+ * {@code length} steps (step 0 is the first step after a reset), computed by a fixed sequence of double operations,
+ * so that any execution that follows the same sequence gets the same bits (the Spark execution in anomaly-spark does,
+ * with running window frames). A window ending at step {@code t} of block {@code B} is the <em>prefix</em> of block
+ * {@code B} (its steps up to {@code t}, accumulated left to right) plus a <em>suffix</em> of block {@code B - 1} (its
+ * steps after {@code t - length}, accumulated right to left once, when block {@code B} starts). Each part sums
+ * {@code x - h} and {@code (x - h)^2} around its own shift {@code h}: the first present value of the prefix, the last
+ * present value of the suffix. Because the shift is one of the part's own values, the part's squared deviation from
+ * its mean is at least {@code range^2 / 2} while the shift is within {@code range} of the mean, so
+ * {@code S2 - S1^2 / n} keeps a relative error of about {@code n} ulps whatever the offset of the data (no
+ * catastrophic cancellation, no periodic re-anchoring), and a constant part gives exactly 0. The two parts are
+ * combined with Chan et al.'s pairwise update, a sum of non-negative terms.
  */
 final class RollingWindow {
     final int length;
@@ -27,17 +34,18 @@ final class RollingWindow {
     static final int SCAN_MAX = 16;
     private final boolean scan;
 
-    // Moments of the present values in the window.
+    // Present values in the window.
     private int n;
-    // Moments are kept relative to a shift near the window's values (x - shift is exact for nearby x), so a large
-    // offset never eats the digits of a small spread.
-    private double shift;
-    private double mean;
-    private double m2;
-    private double m2Peak;
-    private double inverseN;
-    private int sinceAnchor;
-    private static final double COLLAPSE = 1e-6;
+    // Block moments (see the class comment). Prefix of the current block: count, shift, sums of x - h and (x - h)^2.
+    private int prefixN;
+    private double prefixShift;
+    private double prefixS1;
+    private double prefixS2;
+    // Suffixes of the previous block, by position in it (suffix j covers positions j..length-1), around suffixShift.
+    private final int[] suffixN;
+    private final double[] suffixS1;
+    private final double[] suffixS2;
+    private double suffixShift;
     // Missing steps inside the window (for PROPAGATE).
     private int missing;
     // Deques of step indices; values live in the metric's ring.
@@ -64,15 +72,18 @@ final class RollingWindow {
         this.qMask = capacity - 1;
         this.minQ = wantMin && !scan ? new long[capacity] : new long[0];
         this.maxQ = wantMax && !scan ? new long[capacity] : new long[0];
+        boolean moments = meanAt >= 0 || stdAt >= 0;
+        int suffixes = moments ? length : 0;
+        this.suffixN = new int[suffixes];
+        this.suffixS1 = new double[suffixes];
+        this.suffixS2 = new double[suffixes];
     }
 
     void reset() {
         n = 0;
-        shift = 0;
-        mean = 0;
-        m2 = 0;
-        m2Peak = 0;
-        sinceAnchor = 0;
+        prefixN = 0;
+        prefixS1 = 0;
+        prefixS2 = 0;
         missing = 0;
         minHead = 0;
         minSize = 0;
@@ -95,49 +106,35 @@ final class RollingWindow {
         double out = hasOut ? ring[(int) (outStep & mask)] : Double.NaN;
         boolean outOk = out == out;
         if (inOk) {
-            if (outOk) {
-                double a = in - shift;
-                double b = out - shift;
-                double meanOld = mean;
-                double delta = a - b;
-                // n is unchanged here (the common, full-window case): multiply by the cached reciprocal.
-                mean = meanOld + delta * inverseN;
-                m2 += delta * (a - mean + b - meanOld);
-            } else {
-                if (n == 0) {
-                    shift = in;
-                }
-                n++;
-                inverseN = 1.0 / n;
-                double a = in - shift;
-                double d = a - mean;
-                mean += d / n;
-                m2 += d * (a - mean);
-            }
-        } else {
-            if (outOk) {
-                if (n == 1) {
-                    n = 0;
-                    mean = 0;
-                    m2 = 0;
-                } else {
-                    n--;
-                    inverseN = 1.0 / n;
-                    double b = out - shift;
-                    double d = b - mean;
-                    mean -= d / n;
-                    m2 -= d * (b - mean);
-                }
-            }
-            missing++;
+            n++;
         }
-        if (hasOut && !outOk) {
+        if (outOk) {
+            n--;
+        } else if (hasOut) {
             missing--;
         }
-        if (++sinceAnchor >= length || m2 < m2Peak * COLLAPSE) {
-            anchor(ring, mask, t);
-        } else if (m2 > m2Peak) {
-            m2Peak = m2;
+        if (!inOk) {
+            missing++;
+        }
+        if (suffixN.length > 0) {
+            int position = (int) (t % length);
+            if (position == 0) {
+                if (t > 0) {
+                    suffixes(ring, mask, t - length);
+                }
+                prefixN = 0;
+                prefixS1 = 0;
+                prefixS2 = 0;
+            }
+            if (inOk) {
+                if (prefixN == 0) {
+                    prefixShift = in;
+                }
+                double y = in - prefixShift;
+                prefixS1 += y;
+                prefixS2 += y * y;
+                prefixN++;
+            }
         }
         if (wantMin && !scan) {
             while (minSize > 0 && minQ[minHead] <= outStep) {
@@ -167,71 +164,66 @@ final class RollingWindow {
         }
     }
 
-    /** Exact two-pass moments over the window's present values. */
-    private void anchor(double[] ring, int mask, long t) {
-        sinceAnchor = 0;
-        long first = Math.max(0, t - length + 1);
-        int steps = (int) (t - first + 1);
-        int start = (int) (first & mask);
-        // int-counted loops over the ring (C2 optimises these; long-counted ones it does not).
+    /** The suffix moments of the block that starts at step {@code first}, accumulated from its end. */
+    private void suffixes(double[] ring, int mask, long first) {
         int count = 0;
-        double sum = 0;
-        double lo = Double.POSITIVE_INFINITY;
-        double hi = Double.NEGATIVE_INFINITY;
-        for (int i = 0, at = start; i < steps; i++, at = (at + 1) & mask) {
-            double x = ring[at];
+        double h = 0;
+        double s1 = 0;
+        double s2 = 0;
+        for (int j = length - 1; j >= 0; j--) {
+            double x = ring[(int) ((first + j) & mask)];
             if (x == x) {
-                sum += x;
+                if (count == 0) {
+                    h = x;
+                }
+                double y = x - h;
+                s1 += y;
+                s2 += y * y;
                 count++;
-                lo = x < lo ? x : lo;
-                hi = x > hi ? x : hi;
             }
+            suffixN[j] = count;
+            suffixS1[j] = s1;
+            suffixS2[j] = s2;
         }
-        if (count == 0) {
-            n = 0;
-            mean = 0;
-            m2 = 0;
-            m2Peak = 0;
-            return;
-        }
-        if (lo == hi) {
-            // A constant window: its mean is that value and its variance exactly 0. sum / count can be one ulp off
-            // the value, which would leave ~1e-17 of noise as the std instead of 0.
-            n = count;
-            inverseN = 1.0 / count;
-            shift = lo;
-            mean = 0;
-            m2 = 0;
-            m2Peak = 0;
-            return;
-        }
-        double mu = sum / count;
-        double offsetSum = 0;
-        double squares = 0;
-        for (int i = 0, at = start; i < steps; i++, at = (at + 1) & mask) {
-            double x = ring[at];
-            if (x == x) {
-                double d = x - mu;
-                offsetSum += d;
-                squares += d * d;
-            }
-        }
-        n = count;
-        inverseN = 1.0 / count;
-        shift = mu;
-        mean = offsetSum / count;
-        m2 = squares;
-        m2Peak = squares;
+        suffixShift = h;
     }
 
     /** Writes the requested statistics for step {@code t} into {@code out} at {@code offset}. */
     void emit(double[] ring, int mask, long t, float[] out, int offset) {
         boolean ok = propagate ? (t + 1 >= length && missing == 0) : n >= minPeriods;
-        if (meanAt >= 0) {
-            out[offset + meanAt] = ok ? (float) (shift + mean) : Float.NaN;
-        }
-        if (stdAt >= 0) {
-            out[offset + stdAt] = ok && n >= 2 ? (float) Math.sqrt(Math.max(m2, 0.0) / (n - 1)) : Float.NaN;
+        if (meanAt >= 0 || stdAt >= 0) {
+            double mean = Double.NaN;
+            double std = Double.NaN;
+            if (ok && n > 0) {
+                int position = (int) (t % length);
+                int j = position + 1;
+                int na = t >= length && j < length ? suffixN[j] : 0;
+                // The same operations, in the same order, as SparkFeatures' block combination.
+                if (na == 0) {
+                    double mb = prefixS1 / prefixN;
+                    mean = prefixShift + mb;
+                    std = std(prefixS2 - prefixS1 * mb, prefixN);
+                } else if (prefixN == 0) {
+                    double ma = suffixS1[j] / na;
+                    mean = suffixShift + ma;
+                    std = std(suffixS2[j] - suffixS1[j] * ma, na);
+                } else {
+                    double ma = suffixS1[j] / na;
+                    double mb = prefixS1 / prefixN;
+                    double m2a = nonNegative(suffixS2[j] - suffixS1[j] * ma);
+                    double m2b = nonNegative(prefixS2 - prefixS1 * mb);
+                    double delta = (prefixShift - suffixShift) + (mb - ma);
+                    double total = (double) na + (double) prefixN;
+                    mean = (suffixShift + ma) + delta * (prefixN / total);
+                    std = std(m2a + m2b + delta * delta * ((double) na * (double) prefixN / total), na + prefixN);
+                }
+            }
+            if (meanAt >= 0) {
+                out[offset + meanAt] = (float) mean;
+            }
+            if (stdAt >= 0) {
+                out[offset + stdAt] = (float) std;
+            }
         }
         if (scan && (wantMin || wantMax)) {
             double lo = Double.NaN;
@@ -270,7 +262,16 @@ final class RollingWindow {
         }
     }
 
+    /** Sample standard deviation from a sum of squared deviations; NaN below two values. */
+    private static double std(double m2, int count) {
+        return count >= 2 ? Math.sqrt(nonNegative(m2) / (count - 1)) : Double.NaN;
+    }
+
+    private static double nonNegative(double v) {
+        return v < 0 ? 0.0 : v;
+    }
+
     long bytes() {
-        return 64 + 8L * (minQ.length + maxQ.length);
+        return 64 + 8L * (minQ.length + maxQ.length) + 20L * suffixN.length;
     }
 }
