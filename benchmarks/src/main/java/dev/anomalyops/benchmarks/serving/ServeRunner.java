@@ -54,6 +54,11 @@ public final class ServeRunner implements Bench.Runner {
             description = "Client instances (each one HTTP/2 connection for gRPC), the clients spread over them.")
     int connections;
 
+    @Option(names = "--score-on-event-loops",
+            description = "Server scores on its network event loops (serve --score-on-event-loops) instead of its"
+                    + " scoring pool.")
+    boolean scoreOnEventLoops;
+
     @Option(names = "--direct-callbacks",
             description = "Complete the client's futures on its network thread (TritonClient.Builder.callbackExecutor("
                     + "Runnable::run)) instead of handing each answer to a pool thread.")
@@ -117,9 +122,13 @@ public final class ServeRunner implements Bench.Runner {
                 .schema(FeatureSchema.unnamed(BenchModels.FEATURES)).writeTo(work.resolve("bundle"));
         try (FileModelRegistry registry = FileModelRegistry.open(work.resolve("registry"))) {
             registry.register("bench-xgb", bundle, Map.of());
-            InferenceServer server = ReferenceServer.start(registry, new ReferenceServer.Settings(0, List.of(),
-                    "champion", ScorerOptions.builder().engine(engine).build(), batching, Duration.ZERO, 64 << 20,
-                    65_536));
+            ReferenceServer.Settings settings = new ReferenceServer.Settings(0, List.of(), "champion",
+                    ScorerOptions.builder().engine(engine).build(), batching, Duration.ZERO, 64 << 20, 65_536);
+            if (scoreOnEventLoops) {
+                settings = settings.withResilience(new ReferenceServer.Resilience(
+                        ReferenceServer.Resilience.defaults().maxInFlight(), 0, Duration.ZERO, Duration.ZERO));
+            }
+            InferenceServer server = ReferenceServer.start(registry, settings);
             try {
                 List<ObjectNode> results = new ArrayList<>();
                 for (Config config : configs) {
@@ -181,6 +190,7 @@ public final class ServeRunner implements Bench.Runner {
             out.put("batch", batch);
             out.put("connections", client.size());
             out.put("direct_callbacks", directCallbacks);
+            out.put("score_on_event_loops", scoreOnEventLoops);
             out.put("seconds", elapsed);
             out.put("cpus", Runtime.getRuntime().availableProcessors());
             out.put("p95_ms", percentile(all, 0.95));

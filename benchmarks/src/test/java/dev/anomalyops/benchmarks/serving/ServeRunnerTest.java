@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code ./bench serve} end to end, parsed as the launcher parses it: the reference server with the benchmark model,
  * driven over loopback by unary gRPC calls spread over two connections, by gRPC streams, and by HTTP/JSON with
- * 4-row requests. Checks the figures' keys and that every request was answered, not the speed.
+ * 4-row requests, scoring on the server's pool and on its event loops. Checks the figures' keys and that every request was answered, not the speed.
  */
 class ServeRunnerTest {
     private static ObjectNode run(String... args) throws Exception {
@@ -19,9 +19,15 @@ class ServeRunnerTest {
 
     @Test
     void everyTransportAnswersEveryRequest() throws Exception {
-        for (String[] config : new String[][] {{"grpc", "1"}, {"grpc-stream", "1"}, {"http", "4"}}) {
-            ObjectNode figures = run("serve", "--transport", config[0], "--clients", "3", "--connections", "2",
-                    "--batch", config[1], "--seconds", "0.5", "--warmup", "0.5");
+        for (String[] config : new String[][] {{"grpc", "1", "pool"}, {"grpc-stream", "1", "pool"},
+                {"grpc-stream", "1", "loops"}, {"http", "4", "loops"}}) {
+            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("serve", "--transport", config[0],
+                    "--clients", "3", "--connections", "2", "--batch", config[1], "--seconds", "0.5", "--warmup", "0.5"));
+            if (config[2].equals("loops")) {
+                args.add("--score-on-event-loops");
+            }
+            ObjectNode figures = run(args.toArray(String[]::new));
+            assertThat(figures.get("score_on_event_loops").asBoolean()).isEqualTo(config[2].equals("loops"));
             assertThat(figures.get("transport").asText()).isEqualTo(config[0]);
             assertThat(figures.get("errors").asLong()).as(config[0]).isZero();
             assertThat(figures.get("connections").asInt()).isEqualTo(2);

@@ -150,6 +150,10 @@ final class ServeCommand implements Callable<Integer> {
             description = "Threads scoring inference requests; 0 for one per processor (default: ${DEFAULT-VALUE}).")
     int scoringThreads;
 
+    @Option(names = "--score-on-event-loops", description = "Score on the network event loops instead of a scoring"
+            + " pool: no hand-off per request, fastest for the pure-Java engine; sheds more slowly under overload.")
+    boolean scoreOnEventLoops;
+
     @Option(names = "--shutdown-drain", defaultValue = "PT5S", description = "On SIGTERM, how long to keep answering"
             + " after readiness went false, before in-flight requests are finished and the server stops, ISO-8601"
             + " (default: ${DEFAULT-VALUE}).")
@@ -196,7 +200,7 @@ final class ServeCommand implements Callable<Integer> {
         ServerSecurity security = security();
         InferenceServer server = ReferenceServer.start(models, new ReferenceServer.Settings(port, this.models, alias,
                 options, batching, Duration.ofNanos(batchDelayMicros * 1000), maxBodyBytes, maxRows, operations,
-                new ReferenceServer.Resilience(maxInFlight, scoringThreads > 0 ? scoringThreads
+                new ReferenceServer.Resilience(maxInFlight, scoreOnEventLoops ? 0 : scoringThreads > 0 ? scoringThreads
                         : Math.max(1, Runtime.getRuntime().availableProcessors()), shutdownDrain, aliasPoll)),
                 explanations != null ? explanations.handler() : null, security);
         CountDownLatch stopped = new CountDownLatch(1);

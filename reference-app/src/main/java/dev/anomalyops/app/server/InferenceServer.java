@@ -80,11 +80,11 @@ public final class InferenceServer implements AutoCloseable {
     private final ScoringInferenceService service;
     private final PrometheusMeterRegistry registry;
     private final Runnable onClose;
-    private final ExecutorService scoring;
+    private final @Nullable ExecutorService scoring;
     private final Duration drain;
 
     private InferenceServer(Server server, ScoringInferenceService service, PrometheusMeterRegistry registry,
-            Runnable onClose, ExecutorService scoring, Duration drain) {
+            Runnable onClose, @Nullable ExecutorService scoring, Duration drain) {
         this.server = server;
         this.service = service;
         this.registry = registry;
@@ -113,7 +113,10 @@ public final class InferenceServer implements AutoCloseable {
     static InferenceServer start(ScoringInferenceService service, RoutedInferenceService routed, AdminService admin,
             @Nullable ExplainHandler explain, PrometheusMeterRegistry registry, int port, long maxRequestBytes, long maxElements, Guards guards,
             ServerSecurity.@Nullable Tls tls, Runnable onClose, ReferenceServer.Resilience resilience) {
-        ExecutorService scoring = scoringPool(resilience.scoringThreads());
+        // Zero scoring threads: score on the event loop that read the request (no hand-off per request, the fastest
+        // for engines that take microseconds; under overload the shedding then answers more slowly).
+        @Nullable ExecutorService pool = resilience.scoringThreads() == 0 ? null : scoringPool(resilience.scoringThreads());
+        java.util.concurrent.Executor scoring = pool == null ? Runnable::run : pool;
         Admission admission = new Admission(resilience.maxInFlight(), registry);
         HttpEndpoints http = new HttpEndpoints(routed, maxElements);
         GrpcEndpoints grpc = new GrpcEndpoints(routed, maxElements);
@@ -194,10 +197,12 @@ public final class InferenceServer implements AutoCloseable {
         try {
             server.start().join();
         } catch (RuntimeException e) {
-            scoring.shutdownNow();
+            if (pool != null) {
+                pool.shutdownNow();
+            }
             throw e;
         }
-        return new InferenceServer(server, service, registry, onClose, scoring, resilience.shutdownDrain());
+        return new InferenceServer(server, service, registry, onClose, pool, resilience.shutdownDrain());
     }
 
     private static ExecutorService scoringPool(int threads) {
@@ -309,7 +314,9 @@ public final class InferenceServer implements AutoCloseable {
             }
         }
         server.stop().join();
-        scoring.shutdown();
+        if (scoring != null) {
+            scoring.shutdown();
+        }
         service.close();
         onClose.run();
     }
