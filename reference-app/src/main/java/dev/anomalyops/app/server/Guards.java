@@ -154,7 +154,9 @@ final class Guards implements DecoratingHttpServiceFunction {
             Status.Code code = status.equals(HttpStatus.UNAUTHORIZED) ? Status.Code.UNAUTHENTICATED
                     : status.equals(HttpStatus.FORBIDDEN) ? Status.Code.PERMISSION_DENIED : Status.Code.RESOURCE_EXHAUSTED;
             return HttpResponse.of(ResponseHeaders.builder(HttpStatus.OK).contentType(MediaType.parse("application/grpc"))
-                    .add("grpc-status", Integer.toString(code.value())).add("grpc-message", message).build());
+                    .add("grpc-status", Integer.toString(code.value())).add("grpc-message", message)
+                    // Trailers-only: one HEADERS frame that ends the stream, or gRPC clients see INTERNAL.
+                    .endOfStream(true).build());
         }
         ResponseHeadersBuilder headers = ResponseHeaders.builder(status).contentType(MediaType.JSON_UTF_8);
         if (status.equals(HttpStatus.UNAUTHORIZED)) {
