@@ -172,7 +172,7 @@ public final class HostileRequests {
         Arbitrary<String> methods = Arbitraries.frequencyOf(
                 net.jqwik.api.Tuple.of(10, Arbitraries.just("ModelInfer")),
                 net.jqwik.api.Tuple.of(3, Arbitraries.of(served)),
-                net.jqwik.api.Tuple.of(1, Arbitraries.of("", "Nope", "modelinfer", "ModelStreamInfer")));
+                net.jqwik.api.Tuple.of(1, Arbitraries.of("", "Nope", "modelinfer", "ModelConfig")));
         Arbitrary<byte[]> bytes = Arbitraries.frequencyOf(
                 net.jqwik.api.Tuple.of(6, Mutations.of(seeds, 8)),
                 net.jqwik.api.Tuple.of(2, hostileProtobuf()),
