@@ -8,6 +8,7 @@ import dev.anomalyops.triton.InvalidRequestException;
 import dev.anomalyops.triton.internal.ProtoCodec;
 import dev.anomalyops.triton.internal.grpc.GRPCInferenceServiceGrpc;
 import dev.anomalyops.triton.internal.grpc.GrpcService;
+import dev.anomalyops.triton.server.GrpcEndpoints;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
@@ -26,8 +27,6 @@ import org.jspecify.annotations.Nullable;
  * it breaks), answers matched to their futures by request id.
  */
 final class GrpcInferStream implements InferStream {
-    /** The stream-error parameter our server adds (see the server's {@code GrpcEndpoints.STREAM_ERROR_CODE}). */
-    private static final String ERROR_CODE = "anomalyops_error_code";
     private final GRPCInferenceServiceGrpc.GRPCInferenceServiceStub stub;
     private final Duration deadline;
     private final String idPrefix = "s" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + "-";
@@ -98,7 +97,7 @@ final class GrpcInferStream implements InferStream {
                 }
                 return;
             }
-            GrpcService.InferParameter code = response.getParametersMap().get(ERROR_CODE);
+            GrpcService.InferParameter code = response.getParametersMap().get(GrpcEndpoints.STREAM_ERROR_CODE);
             Status status = code == null ? Status.UNKNOWN : Status.fromCodeValue((int) code.getInt64Param());
             answer.completeExceptionally(Errors.grpc(status.withDescription(message.getErrorMessage()),
                     "stream inference on model \"" + response.getModelName() + "\""));
