@@ -188,6 +188,11 @@ public abstract class V2ClientContract {
             assertThat(TritonClient.await(stream.infer(InferRequest.builder(model())
                     .input(Tensor.fp32("input", new long[] {1, features()}, rows(1, 3))).build())).outputs())
                     .hasSize(2);
+            // Closing ends the stream for sending; closing again (here, then by try-with-resources) is harmless.
+            stream.close();
+            assertThatThrownBy(() -> TritonClient.await(stream.infer(InferRequest.builder(model())
+                    .input(Tensor.fp32("input", new long[] {1, features()}, rows(1, 4))).build())))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
         } finally {
             senders.shutdownNow();
         }

@@ -130,9 +130,13 @@ final class GrpcInferStream implements InferStream {
 
     @Override
     public synchronized void close() {
+        if (closed) {
+            return; // idempotent, as Closeable asks: a second half-close would be an IllegalStateException in grpc-java
+        }
         closed = true;
         if (requests != null) {
             requests.onCompleted();
+            requests = null;
         }
     }
 }

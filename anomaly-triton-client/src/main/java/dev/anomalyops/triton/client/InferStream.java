@@ -29,7 +29,7 @@ public interface InferStream extends AutoCloseable {
      */
     CompletableFuture<InferResponse> infer(InferRequest request);
 
-    /** Ends the stream for sending; requests already sent still get their answers. */
+    /** Ends the stream for sending; requests already sent still get their answers. Idempotent. */
     @Override
     void close();
 }
