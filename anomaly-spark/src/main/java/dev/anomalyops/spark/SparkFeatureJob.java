@@ -2,9 +2,8 @@ package dev.anomalyops.spark;
 
 import dev.anomalyops.core.ConfigurationException;
 import dev.anomalyops.features.metrics.FeatureSpec;
-import java.util.ArrayList;
+import dev.anomalyops.spark.internal.JobOptions;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.SaveMode;
@@ -52,27 +51,7 @@ public final class SparkFeatureJob {
     }
 
     static Map<String, String> parse(String[] args) {
-        List<String> problems = new ArrayList<>();
-        Map<String, String> options = new LinkedHashMap<>();
-        List<String> known = List.of("spec", "input", "output", "rejected", "carry");
-        for (int i = 0; i < args.length; i++) {
-            String name = args[i].startsWith("--") ? args[i].substring(2) : "";
-            if (!known.contains(name)) {
-                problems.add("Unknown option \"" + args[i] + "\" (expected --spec, --input, --output, --rejected, --carry)");
-            } else if (i + 1 >= args.length) {
-                problems.add("Option \"" + args[i] + "\" needs a value");
-            } else {
-                options.put(name, args[++i]);
-            }
-        }
-        for (String required : List.of("spec", "input", "output", "rejected")) {
-            if (!options.containsKey(required)) {
-                problems.add("Option \"--" + required + "\" is required");
-            }
-        }
-        if (!problems.isEmpty()) {
-            throw new ConfigurationException(problems);
-        }
-        return options;
+        return JobOptions.parse(args, List.of("spec", "input", "output", "rejected", "carry"),
+                List.of("spec", "input", "output", "rejected"));
     }
 }

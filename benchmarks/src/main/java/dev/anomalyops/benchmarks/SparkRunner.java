@@ -2,21 +2,17 @@ package dev.anomalyops.benchmarks;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import dev.anomalyops.app.spark.SparkProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
  * {@code ./bench spark}: the scale-out figures of anomaly-spark in Spark local mode against the single-machine path.
- * The work runs in a child JVM on anomaly-spark's class path (Spark 3.5 with the JDK 17 {@code --add-opens} flags), so
- * that Spark's 177 jars never join this module's class path.
+ * The work runs in a child JVM on anomaly-spark's class path ({@link SparkProcess}: Spark 3.5 with the JDK 17
+ * {@code --add-opens} flags), so that Spark's 177 jars never join this module's class path.
  */
 @Command(name = "spark", mixinStandardHelpOptions = true,
         description = {"Features and XGBoost training on Spark (local mode) versus one machine, on generated data.",
@@ -65,145 +61,23 @@ public final class SparkRunner implements Bench.Runner {
     @Option(names = "--data", defaultValue = "target/bench-spark", description = "Folder for generated data (default ${DEFAULT-VALUE}).")
     Path data;
 
-    /** The JDK 17 flags Spark 3.5 needs (the same list as spark.java17.flags in the root POM and docs/spark.md). */
-    static final List<String> JAVA17_FLAGS = List.of(
-            "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
-            "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
-            "--add-opens=java.base/java.net=ALL-UNNAMED", "--add-opens=java.base/java.nio=ALL-UNNAMED",
-            "--add-opens=java.base/java.util=ALL-UNNAMED", "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
-            "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-            "--add-opens=java.base/sun.nio.cs=ALL-UNNAMED", "--add-opens=java.base/sun.security.action=ALL-UNNAMED",
-            "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED", "-Djdk.reflect.useDirectMethodHandle=false");
-
     @Override
     public ObjectNode call() throws Exception {
-        Path root = repositoryRoot();
-        Path target = root.resolve("anomaly-spark/target");
-        ensureBuilt(root, target);
-        String classpath = target.resolve("classes") + ":" + read(target.resolve("classpath-runtime.txt")) + ":"
-                + read(target.resolve("classpath-provided.txt"));
+        SparkProcess spark = SparkProcess.forCheckoutOf(SparkRunner.class, heap);
         Path work = data.toAbsolutePath();
         Files.createDirectories(work);
         Path out = work.resolve("result-" + rows + ".json");
         Files.deleteIfExists(out);
-        Path log4j = work.resolve("log4j2-bench.properties");
-        Files.writeString(log4j, String.join("\n",
-                "rootLogger.level = warn", "rootLogger.appenderRef.stderr.ref = console",
-                "appender.console.type = Console", "appender.console.name = console", "appender.console.target = SYSTEM_ERR",
-                "appender.console.layout.type = PatternLayout", "appender.console.layout.pattern = %d{HH:mm:ss} %m%n",
-                "logger.ao.name = dev.anomalyops", "logger.ao.level = info", ""));
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx" + heap);
-        command.add("-XX:+UseParallelGC");
-        command.addAll(JAVA17_FLAGS);
-        command.add("-Dlog4j2.configurationFile=" + log4j);
-        command.add("-cp");
-        command.add(classpath);
-        command.add("dev.anomalyops.spark.bench.ScaleOutBenchmark");
-        command.addAll(List.of("--rows", Integer.toString(rows), "--instances", Integer.toString(instances),
-                "--seed", Long.toString(seed), "--cores", Integer.toString(cores), "--rounds", Integer.toString(rounds),
-                "--single-train-max", Long.toString(singleTrainMax), "--data", work.toString(), "--out", out.toString()));
+        Path log = work.resolve("spark-" + rows + ".log");
         Bench.progress("Running the Spark benchmark in a child JVM (%s heap, local[%d]) ...", heap, cores);
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.to(
-                work.resolve("spark-" + rows + ".log").toFile())).start();
-        Thread tail = tail(work.resolve("spark-" + rows + ".log"), p);
-        int rc = p.waitFor();
-        tail.join(2_000);
+        int rc = spark.run("dev.anomalyops.spark.bench.ScaleOutBenchmark", List.of("--rows", Integer.toString(rows),
+                "--instances", Integer.toString(instances), "--seed", Long.toString(seed), "--cores",
+                Integer.toString(cores), "--rounds", Integer.toString(rounds), "--single-train-max",
+                Long.toString(singleTrainMax), "--data", work.toString(), "--out", out.toString()), log,
+                line -> Bench.progress("  %s", line));
         if (rc != 0 || !Files.exists(out)) {
-            throw new IllegalStateException("The Spark benchmark JVM exited with " + rc + "; its log is "
-                    + work.resolve("spark-" + rows + ".log"));
+            throw new IllegalStateException("The Spark benchmark JVM exited with " + rc + "; its log is " + log);
         }
         return (ObjectNode) new ObjectMapper().readTree(Files.readString(out));
-    }
-
-    /** Echoes the child's progress lines (ours, not Spark's) as they come. */
-    private static Thread tail(Path log, Process p) {
-        Thread t = new Thread(() -> {
-            long position = 0;
-            try {
-                while (p.isAlive() || position < Files.size(log)) {
-                    long size = Files.exists(log) ? Files.size(log) : 0;
-                    if (size > position) {
-                        try (var in = Files.newInputStream(log)) {
-                            in.skipNBytes(position);
-                            byte[] bytes = in.readNBytes((int) Math.min(size - position, 1 << 20));
-                            position += bytes.length;
-                            for (String line : new String(bytes, StandardCharsets.UTF_8).split("\n")) {
-                                if (!line.isBlank() && !line.contains("WARN") && !line.startsWith("\t")) {
-                                    Bench.progress("  %s", line);
-                                }
-                            }
-                        }
-                    } else if (!p.isAlive()) {
-                        break;
-                    }
-                    Thread.sleep(500);
-                }
-            } catch (IOException | InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "spark-log");
-        t.setDaemon(true);
-        t.start();
-        return t;
-    }
-
-    private static String read(Path file) throws IOException {
-        return Files.readString(file).trim();
-    }
-
-    /** Builds anomaly-spark (and what it needs) when its class path files are missing or older than a source. */
-    private static void ensureBuilt(Path root, Path target) throws IOException, InterruptedException {
-        if (System.getenv("ANOMALYOPS_SKIP_BUILD") != null) {
-            return;
-        }
-        Path marker = target.resolve("classpath-provided.txt");
-        if (Files.exists(marker) && !newerSources(root, Files.getLastModifiedTime(marker))) {
-            return;
-        }
-        Bench.progress("Building anomaly-spark (first use or sources changed) ...");
-        Process build = new ProcessBuilder(root.resolve("mvnw").toString(), "-q", "-B", "-DskipTests",
-                "-Dmaven.javadoc.skip=true", "-Dmaven.source.skip=true", "-pl", "anomaly-spark", "-am", "package")
-                .directory(root.toFile()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.INHERIT).start();
-        if (build.waitFor() != 0) {
-            throw new IllegalStateException("Building anomaly-spark failed (see the output above)");
-        }
-    }
-
-    private static boolean newerSources(Path root, FileTime than) throws IOException {
-        List<String> modules = List.of("anomaly-core", "anomaly-features", "anomaly-train", "anomaly-spark");
-        for (String module : modules) {
-            Path dir = root.resolve(module);
-            if (Files.getLastModifiedTime(dir.resolve("pom.xml")).compareTo(than) > 0) {
-                return true;
-            }
-            Path main = dir.resolve("src/main");
-            if (!Files.exists(main)) {
-                continue;
-            }
-            try (Stream<Path> files = Files.walk(main)) {
-                if (files.anyMatch(f -> {
-                    try {
-                        return Files.getLastModifiedTime(f).compareTo(than) > 0;
-                    } catch (IOException e) {
-                        return true;
-                    }
-                })) {
-                    return true;
-                }
-            }
-        }
-        return Files.getLastModifiedTime(root.resolve("pom.xml")).compareTo(than) > 0;
-    }
-
-    /** The repository root: benchmarks/target/classes is three levels below it. */
-    private static Path repositoryRoot() throws Exception {
-        Path classes = Path.of(SparkRunner.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        Path root = classes.getParent().getParent().getParent();
-        if (!Files.exists(root.resolve("anomaly-spark/pom.xml"))) {
-            throw new IllegalStateException("Cannot find the repository root above " + classes);
-        }
-        return root;
     }
 }

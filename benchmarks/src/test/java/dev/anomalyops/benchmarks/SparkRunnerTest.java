@@ -21,6 +21,6 @@ class SparkRunnerTest {
         assertThat(runner.cores).isEqualTo(4);
         assertThat(runner.rounds).isEqualTo(50);
         assertThat(runner.data).isEqualTo(Path.of("/tmp/x"));
-        assertThat(SparkRunner.JAVA17_FLAGS).contains("--add-opens=java.base/sun.nio.ch=ALL-UNNAMED");
+        assertThat(dev.anomalyops.app.spark.SparkProcess.JAVA17_FLAGS).contains("--add-opens=java.base/sun.nio.ch=ALL-UNNAMED");
     }
 }

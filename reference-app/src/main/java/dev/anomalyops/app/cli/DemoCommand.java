@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code anomalyops demo}: the whole pipeline on the bundled public data. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
@@ -17,6 +18,8 @@ import picocli.CommandLine.Mixin;
             "Run the whole pipeline on the bundled public data with built-in defaults, no server and no "
                 + "cloud account: ingest, validate, features, parse logs (templates), Isolation Forest, review queue (answered from the "
                 + "dataset's labels), register, drift on a shifted stream, explanations.",
+            "With --spark, a last stage runs the same features, Isolation Forest scoring and XGBoost training on Apache"
+                + " Spark in local mode (a child JVM with anomaly-spark) and checks them against the single machine.",
             "Progress on stderr, a short report on stdout, the HTML report in WORK/demo/report.html."})
 final class DemoCommand implements Callable<Integer> {
     @Mixin
@@ -25,10 +28,14 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     PipelineOptions pipeline;
 
+    @Option(names = "--spark", description = "Also run the Spark stage (Spark local mode; needs this checkout's"
+            + " anomaly-spark, built on first use).")
+    boolean spark;
+
     @Override
     public Integer call() {
         PipelineConfig config = pipeline.load();
-        Demo.Result result = Demo.run(config, output::progress, Clock.systemUTC());
+        Demo.Result result = Demo.run(config, output::progress, Clock.systemUTC(), spark);
         ObjectNode document = Demo.summary(result.state(), result.seconds());
         output.print(document, text(result));
         return 0;
@@ -96,6 +103,15 @@ final class DemoCommand implements Callable<Integer> {
             t.append(String.format("  explained      %d anomalies by the embedded explainer (%s): %d with similar past"
                     + " incidents, mean grounding %.2f%n", s.ragExplanations.size(),
                     s.ragExplanations.get(0).explanation().generator(), withIncidents, grounding));
+        }
+        if (s.spark != null) {
+            var f = s.spark.figures();
+            t.append(String.format("  spark          Spark %s local[%d]: features %s the single machine's, forest scores"
+                    + " within %.1e, %s trained on Spark (hold-out F1 %.3f, PR-AUC %.3f)%n",
+                    f.path("sparkVersion").asText(), f.path("cores").asInt(), s.spark.featuresEqual()
+                            ? "bit-equal to" : "DIFFERENT from", s.spark.maxScoreDifference(), s.spark.registered(),
+                    f.path("training").path("holdout").path("f1").asDouble(),
+                    f.path("training").path("holdout").path("prAuc").asDouble()));
         }
         for (String note : s.notes) {
             t.append("  note           ").append(note).append('\n');

@@ -92,6 +92,8 @@ public final class Demo {
         public final List<Explain.Explanation> explanations = new ArrayList<>();
         /** The same anomalies explained by the embedded explainer from similar past incidents. */
         public final List<Rag.Explained> ragExplanations = new ArrayList<>();
+        /** The Spark stage's figures, when the demo ran with it. */
+        public SparkStage.@Nullable Result spark;
         /** Seconds per stage, in order. */
         public final Map<String, Double> seconds = new LinkedHashMap<>();
         /** What the reader should know (what the demo stands in for). */
@@ -113,8 +115,25 @@ public final class Demo {
      */
     public record Result(State state, Path report, Path summary, double seconds) {}
 
-    /** @return the stages, in order */
+    /** @return the stages, in order, without the optional Spark stage */
     public static List<Stage> stages() {
+        return stages(false);
+    }
+
+    /**
+     * @param spark whether to end with the Spark stage ({@link SparkStage}: Spark local mode in a child JVM)
+     * @return the stages, in order
+     */
+    public static List<Stage> stages(boolean spark) {
+        List<Stage> stages = new ArrayList<>(singleMachineStages());
+        if (spark) {
+            stages.add(new Stage("spark (local mode)", s -> s.spark = SparkStage.run(s.config, s.workspace,
+                    s.features.spec(), s.progress)));
+        }
+        return List.copyOf(stages);
+    }
+
+    private static List<Stage> singleMachineStages() {
         return List.of(
                 new Stage("ingest", s -> s.ingest = Ingest.run(s.config, s.workspace, s.progress)),
                 new Stage("validate", s -> s.validation = Validate.run(s.config, s.workspace, s.progress)),
@@ -137,13 +156,26 @@ public final class Demo {
      * @return where the reports are
      */
     public static Result run(PipelineConfig config, Progress progress, Clock clock) {
+        return run(config, progress, clock, false);
+    }
+
+    /**
+     * Runs every stage, the Spark stage last when asked for, then writes the reports.
+     *
+     * @param config the configuration
+     * @param progress progress lines
+     * @param clock time of labels and bundles
+     * @param spark whether to run the Spark stage too
+     * @return where the reports are
+     */
+    public static Result run(PipelineConfig config, Progress progress, Clock clock, boolean spark) {
         long start = System.nanoTime();
         Path root = config.workDir().resolve("demo");
         Workspace.deleteTree(root);
         Workspace workspace = new Workspace(root);
         workspace.directory("");
         State state = new State(config, workspace, progress, clock);
-        List<Stage> stages = stages();
+        List<Stage> stages = stages(spark);
         for (int i = 0; i < stages.size(); i++) {
             Stage stage = stages.get(i);
             progress.line(String.format("[%d/%d] %s", i + 1, stages.size(), stage.name()));
@@ -313,6 +345,9 @@ public final class Demo {
         state.explanations.forEach(e -> explanations.add(e.toJson()));
         ArrayNode rag = node.putArray("ragExplanations");
         state.ragExplanations.forEach(e -> rag.add(e.toJson()));
+        if (state.spark != null) {
+            node.set("spark", state.spark.figures());
+        }
         state.notes.forEach(node.putArray("notes")::add);
         return node;
     }

@@ -80,6 +80,9 @@ public final class HtmlReport {
         if (s.serving != null) {
             serving(h, s);
         }
+        if (s.spark != null) {
+            spark(h, s.spark);
+        }
         if (!s.explanations.isEmpty()) {
             h.append("<h2>Explained anomalies</h2><p class=\"muted\">The top anomalies of the test split (at least an"
                     + " hour apart), with the metrics furthest from their training mean, in training standard"
@@ -352,6 +355,42 @@ public final class HtmlReport {
                     .append("\" y1=\"0\" y2=\"").append(height).append("\" stroke=\"#f0b400\" stroke-dasharray=\"4 3\"/>")
                     .append("</svg>\n");
         }
+    }
+
+    private static void spark(StringBuilder h, SparkStage.Result r) {
+        var f = r.figures();
+        h.append("<h2>On Spark (local mode)</h2><p class=\"muted\">The same features, detector and training on Spark ")
+                .append(esc(f.path("sparkVersion").asText())).append(" (local[").append(f.path("cores").asInt())
+                .append("], a child JVM), checked against the single-machine stages above.</p><table>")
+                .append("<tr><th>split</th><th>Spark rows</th><th>single-machine rows</th><th>only on Spark</th>")
+                .append("<th>only on one machine</th><th>differing values</th></tr>");
+        f.path("features").path("splits").fields().forEachRemaining(e -> {
+            var x = e.getValue();
+            h.append("<tr><td>").append(esc(e.getKey())).append("</td><td class=\"n\">")
+                    .append(num(x.path("rows").asLong())).append("</td><td class=\"n\">")
+                    .append(num(x.path("singleMachineRows").asLong())).append("</td><td class=\"n\">")
+                    .append(num(x.path("onlySpark").asLong())).append("</td><td class=\"n\">")
+                    .append(num(x.path("onlySingleMachine").asLong())).append("</td><td class=\"n\">")
+                    .append(num(x.path("differingValues").asLong())).append("</td></tr>");
+        });
+        var d = f.path("detector");
+        var t = f.path("training");
+        var o = t.path("holdout");
+        h.append("</table><table>")
+                .append(row("features equal to the single machine", r.featuresEqual() ? "yes, bit for bit" : "NO"))
+                .append(row("Spark features, both splits in one job", fmt(f.path("features").path("seconds")
+                        .asDouble(), 1) + " s"))
+                .append(row("Isolation Forest on Spark: largest score difference", fmt(d.path("maxAbsScoreDifference")
+                        .asDouble(), 9)))
+                .append(row("flagged on Spark / on one machine", num(d.path("flaggedSpark").asLong()) + " / "
+                        + num(d.path("flaggedSingleMachine").asLong())))
+                .append(row("xgboost4j-spark training (" + t.path("workers").asInt() + " workers, "
+                        + t.path("rounds").asInt() + " rounds, pseudo-labels)", fmt(t.path("seconds").asDouble(), 1) + " s"))
+                .append(row("registered", esc(r.registered())))
+                .append(row("hold-out F1 / precision / recall / PR-AUC", fmt(o.path("f1").asDouble(), 3) + " / "
+                        + fmt(o.path("precision").asDouble(), 3) + " / " + fmt(o.path("recall").asDouble(), 3) + " / "
+                        + fmt(o.path("prAuc").asDouble(), 3)))
+                .append("</table>\n");
     }
 
     private static String row(String name, String value) {
