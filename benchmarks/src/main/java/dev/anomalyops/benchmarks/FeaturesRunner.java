@@ -29,7 +29,7 @@ import picocli.CommandLine.Option;
         description = {"Online and batch metric-feature throughput (37 features) against pandas rolling windows.",
             "",
             "Data: generated, deterministic for --seed: --instances machines sampled once a minute, two metrics (cpu: a",
-            "daily cycle + noise + rare spikes; network_in: log-normal load), 0.1% missing values, --rows rows sorted by",
+            "daily cycle + noise + rare spikes; network_in: log-normal load), 0.1%% missing values, --rows rows sorted by",
             "instance and time. It is written once to --data (a Parquet file for Java, NumPy arrays for pandas) and reused.",
             "",
             "Online: one thread feeds the samples interleaved across instances (as a service sees them) to OnlineFeatures;",

@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
         description = {"Features and XGBoost training on Spark (local mode) versus one machine, on generated data.",
             "",
             "Data: generated, deterministic for --seed: --instances machines sampled once a minute, cpu (daily cycle +",
-            "noise + rare spikes) and network_in (log-normal, rare bursts), 0.1% missing values, a label on spikes and",
+            "noise + rare spikes) and network_in (log-normal, rare bursts), 0.1%% missing values, a label on spikes and",
             "bursts. Spark writes it once as Parquet under --data and it is reused.",
             "",
             "Features: the 37-feature spec of ./bench features (windows 5/15/60 x mean/std/min/max, lags 1/5/15, diff 1,",

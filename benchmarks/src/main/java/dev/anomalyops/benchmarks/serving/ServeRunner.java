@@ -72,7 +72,7 @@ public final class ServeRunner implements Bench.Runner {
 
     @Option(names = "--warmup", defaultValue = "60",
             description = "Longest warm-up in seconds (not measured): it runs in 1-second windows and ends early once"
-                    + " three windows in a row are within 10% of their mean throughput (the JIT compilers on a small"
+                    + " three windows in a row are within 10%% of their mean throughput (the JIT compilers on a small"
                     + " machine need tens of seconds to reach steady state).")
     double warmup;
 
