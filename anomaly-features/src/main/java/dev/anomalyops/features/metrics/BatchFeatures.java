@@ -133,7 +133,7 @@ public final class BatchFeatures {
      */
     public FeatureFrame compute(MetricFrame frame, RejectSink rejected) {
         FeatureFrame out = new FeatureFrame(plan.spec().schema());
-        run(single(frame), out, rejected);
+        run(MetricSource.of(frame), out, rejected);
         return out;
     }
 
@@ -150,29 +150,6 @@ public final class BatchFeatures {
             throw new InputException(problems.size() + " samples were rejected; first: " + problems.get(0));
         }
         return out;
-    }
-
-    private static MetricSource single(MetricFrame frame) {
-        return new MetricSource() {
-            private boolean done;
-
-            @Override
-            public List<String> metrics() {
-                return frame.metrics();
-            }
-
-            @Override
-            public MetricFrame next() {
-                if (done) {
-                    return null;
-                }
-                done = true;
-                return frame;
-            }
-
-            @Override
-            public void close() {}
-        };
     }
 
     /**

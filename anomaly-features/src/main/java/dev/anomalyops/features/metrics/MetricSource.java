@@ -20,4 +20,31 @@ public interface MetricSource extends AutoCloseable {
 
     @Override
     void close() throws IOException;
+
+    /**
+     * @param frame samples already in memory
+     * @return a source that yields {@code frame} as its only chunk
+     */
+    static MetricSource of(MetricFrame frame) {
+        return new MetricSource() {
+            private boolean done;
+
+            @Override
+            public java.util.List<String> metrics() {
+                return frame.metrics();
+            }
+
+            @Override
+            public @Nullable MetricFrame next() {
+                if (done) {
+                    return null;
+                }
+                done = true;
+                return frame;
+            }
+
+            @Override
+            public void close() {}
+        };
+    }
 }

@@ -120,7 +120,7 @@ public final class ScaleOutBenchmark {
         int[] count = {0};
         LOG.info("Single-machine features ...");
         t0 = System.nanoTime();
-        BatchFeatures.Result batch = BatchFeatures.of(spec).run(single(frame), (instance, ts, row, offset) -> {
+        BatchFeatures.Result batch = BatchFeatures.of(spec).run(MetricSource.of(frame), (instance, ts, row, offset) -> {
             long[] d = javaDigest.computeIfAbsent(instance, k -> new long[2]);
             d[0] += RowDigest.hash(ts, row, offset, width);
             d[1]++;
@@ -282,29 +282,6 @@ public final class ScaleOutBenchmark {
             instance(i, rowsOf(i, rows, instances), seed, (ts, c, n, l) -> labels[at[0]++] = l);
         }
         return labels;
-    }
-
-    private static MetricSource single(MetricFrame frame) {
-        return new MetricSource() {
-            private boolean done;
-
-            @Override
-            public List<String> metrics() {
-                return frame.metrics();
-            }
-
-            @Override
-            public MetricFrame next() {
-                if (done) {
-                    return null;
-                }
-                done = true;
-                return frame;
-            }
-
-            @Override
-            public void close() {}
-        };
     }
 
     /** An order-independent digest of feature rows: per-row hashes of the exact float bits, summed per instance. */

@@ -373,8 +373,8 @@ public final class SparkDemoStage {
                     at[f] = rows.get(0).fieldIndex(schema.names().get(f));
                 }
                 for (int r = 0; r < rows.size(); r++) {
+                    Row row = rows.get(r);
                     for (int f = 0; f < width; f++) {
-                        Row row = rows.get(r);
                         values[r * width + f] = row.isNullAt(at[f]) ? Float.NaN : ((Number) row.get(at[f])).floatValue();
                     }
                 }
